@@ -1,0 +1,32 @@
+# The two commands a newcomer runs: `make serve` and `make test` (README.md). CI runs `make test` (.ci/run).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: serve test lint system-deps bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Installs the project and serves the shipped graph on the embedded store.
+serve: $(BIN)/python
+	$(BIN)/pip install --quiet .
+	$(BIN)/coopkg serve
+
+# Debian's Chromium for the browser tests (a test tool's own browser download cannot work here).
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium package (browser tests will be skipped)"; fi; }
+
+lint: $(BIN)/python
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Installs everything (project, test tools, Debian's Chromium) and runs lint, types and the whole suite.
+test: $(BIN)/python system-deps
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(MAKE) lint
+	$(BIN)/pytest

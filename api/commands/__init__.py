@@ -1,0 +1,1 @@
+"""One module per `coopkg` subcommand; each exposes a click command named `command`."""

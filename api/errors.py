@@ -1,0 +1,70 @@
+"""Domain errors. Each carries its HTTP status and a problem type; the app maps them to responses in one
+place (RFC 9457 problem details), and the CLI prints them as one line. Messages say what, where and how to fix.
+"""
+
+from __future__ import annotations
+
+
+class CoopkgError(Exception):
+    status: int = 500
+    slug: str = "internal-error"
+    title: str = "Internal error"
+
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers or {}
+
+
+class BadRequest(CoopkgError):
+    status, slug, title = 400, "bad-request", "Bad request"
+
+
+class QuerySyntaxError(BadRequest):
+    slug, title = "query-syntax", "Malformed SPARQL query"
+
+
+class UpdateRefused(BadRequest):
+    status, slug, title = 400, "update-refused", "This endpoint is read-only"
+
+
+class ServiceNotAllowed(BadRequest):
+    status, slug, title = 403, "service-not-allowed", "SERVICE endpoint not allowed"
+
+
+class NotFound(CoopkgError):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class NotAcceptable(CoopkgError):
+    status, slug, title = 406, "not-acceptable", "No acceptable representation"
+
+
+class PayloadTooLarge(CoopkgError):
+    status, slug, title = 413, "payload-too-large", "Request body too large"
+
+
+class UnsupportedMediaType(CoopkgError):
+    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
+class InvalidParameter(CoopkgError):
+    status, slug, title = 422, "invalid-parameter", "Invalid parameter"
+
+
+class BadGateway(CoopkgError):
+    status, slug, title = 502, "bad-gateway", "The backing store gave a bad answer"
+
+
+class StoreUnavailable(CoopkgError):
+    status, slug, title = 503, "store-unavailable", "The backing store is unavailable"
+
+
+class QueryTimeout(CoopkgError):
+    status, slug, title = 503, "query-timeout", "Query stopped at the time limit"
+
+
+class UnusableInput(CoopkgError):
+    """Input a command cannot use at all (missing file, unknown format, syntax error): validate exits 2."""
+
+    status, slug, title = 400, "unusable-input", "Unusable input"

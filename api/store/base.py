@@ -1,0 +1,84 @@
+"""The store protocol every backend implements, and the values that cross it.
+
+Results travel as pyoxigraph terms whatever the backend (a remote endpoint's SPARQL JSON is parsed with
+`pyoxigraph.parse_query_results`), so routers never depend on which store runs. Parameters are bound as RDF
+terms (`bindings`), never pasted into query text: the embedded store uses pyoxigraph's `substitutions`, the
+remote store a VALUES block built from escaped N-Triples terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, runtime_checkable
+
+import pyoxigraph as ox
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Row = dict[str, Term]
+QueryKind = Literal["select", "ask", "graph"]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset of a protocol request (`default-graph-uri` / `named-graph-uri`, or FROM / FROM NAMED)."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    query: str
+    bindings: Mapping[str, Term] = field(default_factory=dict)
+    dataset: Dataset | None = None
+    # Media type the body must be serialised in (already negotiated), e.g. application/sparql-results+json.
+    media_type: str = "application/sparql-results+json"
+    timeout: float | None = None  # seconds; None means the settings' default
+
+
+@dataclass
+class QueryResponse:
+    kind: QueryKind
+    media_type: str
+    body: AsyncIterator[bytes]
+    truncated: bool = False  # rows (or triples) were cut at the row limit
+
+
+@dataclass(frozen=True)
+class SelectResult:
+    variables: list[str]
+    rows: list[Row]
+    truncated: bool = False
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the gateway needs of a backend. Every method is safe to await from the event loop."""
+
+    async def select(
+        self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
+    ) -> SelectResult: ...
+
+    async def ask(
+        self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
+    ) -> bool: ...
+
+    async def construct(
+        self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
+    ) -> Sequence[ox.Triple]: ...
+
+    async def execute(self, request: QueryRequest) -> QueryResponse:
+        """Run a protocol request and stream its result serialised as `request.media_type`."""
+        ...
+
+    async def health(self) -> bool:
+        """True when the backend answers a trivial ASK."""
+        ...
+
+    @property
+    def version(self) -> str:
+        """An opaque string that changes whenever the served data changes (ETags, cache keys)."""
+        ...
+
+    async def aclose(self) -> None: ...
