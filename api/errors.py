@@ -52,6 +52,12 @@ class InvalidParameter(CoopkgError):
     status, slug, title = 422, "invalid-parameter", "Invalid parameter"
 
 
+class QueryDefinitionError(CoopkgError):
+    """A named query file (`queries/*.rq`) is malformed: a packaging defect, reported with file and line."""
+
+    status, slug, title = 500, "query-definition", "Malformed named query"
+
+
 class BadGateway(CoopkgError):
     status, slug, title = 502, "bad-gateway", "The backing store gave a bad answer"
 
