@@ -17,6 +17,7 @@ while `coop:text` is the normalised sentence. `--sources-dir` writes those texts
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import sys
 import time
@@ -235,8 +236,10 @@ def reference(ctx: Ctx) -> None:
     for partner in (vocab.CHINA, *vocab.PARTNERS):
         s = f"<{ID}party/{partner.slug}>"
         w.t(s, A, f"<{COOP}Party>")
-        w.t(s, LABEL, zh(partner.zh))
-        w.t(s, LABEL, en(partner.en))
+        w.t(s, LABEL, zh(partner.zh_common))
+        w.t(s, LABEL, en(short_en(partner)))
+        w.t(s, f"<{SKOS}altLabel>", zh(partner.zh))
+        w.t(s, f"<{SKOS}altLabel>", en(partner.en))
     for slug, name_zh, name_en in vocab.FRAMEWORKS:
         s = f"<{ID}framework/{slug}>"
         w.t(s, A, f"<{COOP}Framework>")
@@ -244,7 +247,7 @@ def reference(ctx: Ctx) -> None:
         w.t(s, LABEL, en(name_en))
     for article in vocab.PARIS_ARTICLES:
         s = f"<{ID}framework/paris-agreement/article/{article}>"
-        w.t(s, A, f"<{COOP}FrameworkArticle>")
+        w.t(s, A, f"<{COOP}Framework>")
         w.t(s, f"<{DCT}isPartOf>", f"<{ID}framework/paris-agreement>")
         w.t(s, LABEL, zh(f"《巴黎协定》第{article}条"))
         w.t(s, LABEL, en(f"Paris Agreement, Article {article}"))
@@ -268,7 +271,7 @@ def reference(ctx: Ctx) -> None:
         w.t(s, LABEL, zh(name_zh))
         w.t(s, LABEL, en(name_en))
     agent = f"<{ID}agent/coopkg>"
-    w.t(agent, A, f"<{PROV}Agent>")
+    w.t(agent, A, f"<{PROV}SoftwareAgent>")
     w.t(agent, LABEL, zh("coopkg 项目"))
     w.t(agent, LABEL, en("the coopkg project"))
 
@@ -333,14 +336,19 @@ class Programme:
         for slug, _, _ in vocab.ACTOR_TYPES:
             w.t(p, f"<{COOP}involvesActorType>", f"<{ID}actor-type/{slug}>")
         w.t(p, f"<{COOP}sourceDocument>", self.doc)
-        w.t(self.doc, f"<{DCT}format>", '"text/plain"')
-        w.t(self.doc, LABEL, zh(f"《{self.title_zh}》原文"))
-        self.curate(self.doc, LABEL, en(f"Source text of the {self.title_en}"))
         self.areas(p)
         self.background(p)
         self.preamble(p)
         for n, topic in enumerate(self.topics, start=1):
             self.topic_section(p, 2 + n, n, topic)
+        # Written last: the digest is of the finished text.
+        w.t(self.doc, A, f"<{COOP}SourceDocument>")
+        w.t(self.doc, f"<{DCT}format>", '"text/plain"')
+        w.t(self.doc, f"<{COOP}sourceFile>", f'"sources/{self.slug}.txt"')
+        digest = hashlib.sha256(self.source.text().encode("utf-8")).hexdigest()
+        w.t(self.doc, f"<{COOP}sha256>", f'"{digest}"')
+        w.t(self.doc, LABEL, zh(f"《{self.title_zh}》原文"))
+        self.curate(self.doc, LABEL, en(f"Source text of the {self.title_en}"))
 
     def period(self, p: str) -> None:
         w, period = self.w, f"<{self.iri}/period>"
@@ -493,7 +501,7 @@ class Programme:
                     counter[0],
                     self.source.span(start, raw, 0, len(notation) + len(body)),
                 )
-                self.w.t(c, f"<{COOP}notation>", zh(notation))
+                self.w.t(c, f"<{COOP}notation>", f'"{notation}"')
                 self.w.t(c, f"<{COOP}chapeau>", chapeau)
 
     def paragraph(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import io
 import sys
@@ -126,3 +127,26 @@ def test_size_words_and_bad_sizes(generator: ModuleType) -> None:
     assert generator.parse_size("2_500") == 2500
     with pytest.raises(Exception, match="use one of"):
         generator.parse_size("lots")
+
+
+def test_source_documents_carry_the_digest_of_the_written_text(
+    store: ox.Store, sample: tuple[str, Path]
+) -> None:
+    rows = _union(store, f"SELECT ?file ?sha WHERE {{ ?d <{COOP}sourceFile> ?file ; <{COOP}sha256> ?sha }}")
+    assert rows
+    for row in rows:
+        data = (sample[1] / Path(row["file"].value).name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == row["sha"].value
+
+
+def test_every_coop_term_used_is_declared_in_the_ontology(sample: tuple[str, Path]) -> None:
+    ontology = ox.Store()
+    ontology.bulk_load(path=str(ROOT / "ontology/coopkg.ttl"), format=ox.RdfFormat.TURTLE)
+    declared = {q.subject.value for q in ontology.quads_for_pattern(None, None, None)}
+    used = set()
+    for quad in ox.parse(sample[0].encode(), format=ox.RdfFormat.N_QUADS):
+        for term in (quad.predicate, quad.object):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(COOP):
+                used.add(term.value)
+    assert used
+    assert used - declared == set()
