@@ -14,10 +14,11 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 ROOT = Path(__file__).resolve().parents[2]
+SLUG = "cn-dk-green-2023-2026"
 CURATED = ROOT / "data" / "curated"
 DESIGN = ROOT / "docs" / "design.md"
+PROGRAMME_FACTS = ROOT / "data" / "programmes" / SLUG / "programme.ttl"
 SDG_KOS = ROOT / "data" / "sdg" / "sdg-kos-goals-targets-indicators.ttl"
-SLUG = "cn-dk-green-2023-2026"
 
 COOP = Namespace("https://w3id.org/coopkg/def#")
 SDG = Namespace("http://metadata.un.org/sdg/")
@@ -226,6 +227,19 @@ def test_programme_sections_and_areas_have_english_labels(curated: Graph) -> Non
     for resource in [PROGRAMME, *design_sections(), *design_areas()]:
         labels = [label for label in curated.objects(URIRef(resource), RDFS.label) if label.language == "en"]
         assert len(labels) == 1, f"{resource} needs exactly one English rdfs:label, has {labels}"
+
+
+def test_every_chinese_label_of_the_programme_facts_has_an_english_label(curated: Graph) -> None:
+    """The hand-entered facts (data/programmes/) label resources in Chinese; each needs an English label."""
+    facts = Graph()
+    facts.parse(PROGRAMME_FACTS, format="turtle")
+    labelled = {s for s, label in facts.subject_objects(RDFS.label) if label.language == "zh"}
+    assert URIRef(PROGRAMME) in labelled
+    for resource in labelled:
+        labels = [label for label in curated.objects(resource, RDFS.label) if label.language == "en"]
+        assert len(labels) == 1, (
+            f"{resource} is labelled in Chinese in {PROGRAMME_FACTS.name} but not in English"
+        )
 
 
 def test_every_translation_renders_something_of_the_programme(curated: Graph) -> None:
