@@ -1,0 +1,156 @@
+"""Render a results file of bench/run.py as Markdown tables (what docs/benchmarks.md quotes).
+
+.venv/bin/python bench/report.py [bench/out/results/<time>.json]   (default: the newest)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+MB = 1024 * 1024
+
+
+def brief(entry: dict[str, Any]) -> str:
+    """One progress line for a workload result."""
+    if "rps" not in entry:
+        return f"FAILED status {entry.get('status')}: {entry.get('error', '')[:120]}"
+    return (
+        f"{entry['rps']:9.1f} req/s  p50 {entry['p50_us'] / 1000:8.1f} ms"
+        f"  p99 {entry['p99_us'] / 1000:8.1f} ms"
+        f"  errors {entry['errors']}  results {entry.get('results')}"
+    )
+
+
+def _ms(us: float) -> str:
+    return f"{us / 1000:.1f}" if us < 100_000 else f"{us / 1000:.0f}"
+
+
+def _cell(entry: dict[str, Any] | None) -> str:
+    if entry is None:
+        return "–"
+    if "rps" not in entry:
+        return f"failed ({entry.get('status')})"
+    if not entry["requests"]:
+        return f"none finished (one took {entry['first_s']:.1f} s)"
+    errors = f", **{entry['errors']} err**" if entry["errors"] else ""
+    return f"{entry['rps']:.0f} /s, {_ms(entry['p50_us'])} / {_ms(entry['p99_us'])} ms{errors}"
+
+
+def _ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
+    if not a or not b or "rps" not in a or "rps" not in b or not b["rps"]:
+        return "–"
+    return f"{a['rps'] / b['rps']:.2f}×"
+
+
+def render_size(size: str, entry: dict[str, Any]) -> list[str]:
+    data = entry["data"]
+    out = [f"### {size} ({data['quads']:,} quads, {data['bytes'] / MB:.0f} MB of N-Quads)", ""]
+    load = entry.get("oxigraph_load")
+    if load:
+        out += [
+            f"`oxigraph load` of the file: {load['seconds']:.1f} s, peak RSS {load['peak_rss'] / MB:.0f} MB.",
+            "",
+        ]
+    names = list(entry["servers"])
+    out += [
+        "| server | start-up → first answer (s) | peak RSS (MB) | peak PSS (MB) | notes |",
+        "|---|---|---|---|---|",
+    ]
+    for name in names:
+        s = entry["servers"][name]
+        start = f"{s['startup_s']:.1f}" if "startup_s" in s else f"failed: {s.get('error', '')[:80]}"
+        notes = "; ".join(s.get("notes", []))
+        out.append(f"| {name} | {start} | {s['peak_rss'] / MB:.0f} | {s['peak_pss'] / MB:.0f} | {notes} |")
+    out.append("")
+    workloads: list[str] = []
+    for name in names:
+        workloads += [w for w in entry["servers"][name]["workloads"] if w not in workloads]
+    out += ["Throughput: req/s, p50 / p99 latency.", ""]
+    out += ["| workload | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    for workload in workloads:
+        cells = [_cell(entry["servers"][n]["workloads"].get(workload)) for n in names]
+        out.append(f"| {workload} | " + " | ".join(cells) + " |")
+    out.append("")
+    out += _agreement(entry, names, workloads)
+    gateways = [n for n in names if n.startswith("coopkg")]
+    others = [n for n in ("oxigraph", "rdflib-endpoint", "baseline") if n in names]
+    if gateways and others:
+        header = [f"{g} / {o}" for g in gateways for o in others]
+        out += ["Ratios of req/s (gateway / other; above 1 means the gateway is faster).", ""]
+        out += ["| workload | " + " | ".join(header) + " |", "|---" * (len(header) + 1) + "|"]
+        for workload in workloads:
+            if workload.startswith(("page-", "named-api:")):
+                continue
+            cells = [
+                _ratio(
+                    entry["servers"][g]["workloads"].get(workload),
+                    entry["servers"][o]["workloads"].get(workload),
+                )
+                for g in gateways
+                for o in others
+            ]
+            out.append(f"| {workload} | " + " | ".join(cells) + " |")
+        out.append("")
+    if "extras" in entry:
+        out += render_extras(entry["extras"])
+    return out
+
+
+def _agreement(entry: dict[str, Any], names: list[str], workloads: list[str]) -> list[str]:
+    """Workloads whose first answer had a different size on different servers (a correctness warning)."""
+    lines = []
+    for workload in workloads:
+        sizes = {n: entry["servers"][n]["workloads"].get(workload, {}).get("results") for n in names}
+        known = {v for v in sizes.values() if v is not None}
+        if len(known) > 1:
+            lines.append(f"- **{workload}: servers disagree on the result size**: {sizes}")
+    return [*lines, ""] if lines else []
+
+
+def render_extras(extras: dict[str, Any]) -> list[str]:
+    out = [
+        "| start-up / validation yardstick | seconds | peak RSS (MB) | exit | notes |",
+        "|---|---|---|---|---|",
+    ]
+    for name, row in extras.items():
+        seconds = f"{row['seconds']:.1f}" if row.get("seconds") is not None else "–"
+        rss = f"{row['peak_rss'] / MB:.0f}" if row.get("peak_rss") else "–"
+        out.append(f"| {name} | {seconds} | {rss} | {row.get('exit', '')} | {row.get('notes', '')} |")
+    return [*out, ""]
+
+
+def render(results: dict[str, Any]) -> str:
+    env = results["environment"]
+    out = [
+        f"Machine: {env['nproc']} CPUs ({env['cpu']}), {env['memory']} RAM, Linux {env['kernel']}, "
+        f"Python {env['python']}.",
+        "Versions: " + "; ".join(f"{k} {v}" for k, v in env["versions"].items()) + ".",
+        f"Load: wrk -t{env['load']['threads']} -c{env['load']['connections']}, {env['load']['duration_s']} s "
+        "per workload and server, on loopback, sharing the CPUs with the server.",
+        f"Command: `{env['command']}`",
+        "",
+    ]
+    for size, entry in results["sizes"].items():
+        out += render_size(size, entry)
+    return "\n".join(out)
+
+
+def main() -> int:
+    if len(sys.argv) > 1:
+        path = Path(sys.argv[1])
+    else:
+        found = sorted((ROOT / "bench/out/results").glob("*.json"))
+        if not found:
+            print("error: no results in bench/out/results; run bench/run.py first", file=sys.stderr)
+            return 2
+        path = found[-1]
+    print(render(json.loads(path.read_text())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
