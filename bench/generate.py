@@ -344,6 +344,7 @@ class Programme:
         # Written last: the digest is of the finished text.
         w.t(self.doc, A, f"<{COOP}SourceDocument>")
         w.t(self.doc, f"<{DCT}format>", '"text/plain"')
+        w.t(self.doc, f"<{DCT}language>", '"zh"')
         w.t(self.doc, f"<{COOP}sourceFile>", f'"sources/{self.slug}.txt"')
         digest = hashlib.sha256(self.source.text().encode("utf-8")).hexdigest()
         w.t(self.doc, f"<{COOP}sha256>", f'"{digest}"')
@@ -376,6 +377,10 @@ class Programme:
             w.t(area, A, f"<{COOP}CooperationArea>")
             w.t(area, A, f"<{SKOS}Concept>")
             w.t(area, f"<{SKOS}inScheme>", scheme)
+            w.t(area, f"<{SKOS}topConceptOf>", scheme)
+            w.t(scheme, f"<{SKOS}hasTopConcept>", area)
+            if priority:
+                w.t(area, f"<{COOP}notation>", f'"{key}）"')  # as numbered in the preamble's list
             w.t(area, LABEL, zh(name_zh))
             w.t(area, f"<{COOP}isPriority>", f'"{str(priority).lower()}"^^<{XSD}boolean>')
             self.curate(area, LABEL, en(name_en))
