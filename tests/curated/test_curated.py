@@ -19,6 +19,8 @@ CURATED = ROOT / "data" / "curated"
 DESIGN = ROOT / "docs" / "design.md"
 PROGRAMME_FACTS = ROOT / "data" / "programmes" / SLUG / "programme.ttl"
 SDG_KOS = ROOT / "data" / "sdg" / "sdg-kos-goals-targets-indicators.ttl"
+# The build output is committed and `coopkg build --check` keeps it fresh: the curated IRIs must hit it.
+BUILT_PROGRAMME = ROOT / "data" / "generated" / f"programme-{SLUG}.ttl"
 
 COOP = Namespace("https://w3id.org/coopkg/def#")
 SDG = Namespace("http://metadata.un.org/sdg/")
@@ -240,6 +242,37 @@ def test_every_chinese_label_of_the_programme_facts_has_an_english_label(curated
         assert len(labels) == 1, (
             f"{resource} is labelled in Chinese in {PROGRAMME_FACTS.name} but not in English"
         )
+
+
+@pytest.fixture(scope="module")
+def built() -> Graph:
+    graph = Graph()
+    graph.parse(BUILT_PROGRAMME, format="turtle")
+    return graph
+
+
+def test_every_built_paragraph_and_commitment_is_rendered_in_english(curated: Graph, built: Graph) -> None:
+    statements = [s for cls in (COOP.Paragraph, COOP.Commitment) for s in built.subjects(RDF.type, cls)]
+    assert len(statements) >= 49 + 12
+    for statement in statements:
+        assert isinstance(statement, URIRef)
+        _assert_translation(statement, curated)
+
+
+def test_every_built_chinese_label_has_an_english_label(curated: Graph, built: Graph) -> None:
+    for resource, label in built.subject_objects(RDFS.label):
+        if label.language == "zh":
+            english = [en for en in curated.objects(resource, RDFS.label) if en.language == "en"]
+            assert len(english) == 1, f"{resource} ({label}) has no English label in the curated layer"
+
+
+def test_curated_statements_are_about_built_resources(curated: Graph, built: Graph) -> None:
+    """A curated IRI the build does not produce (a paragraph or prose number off by one) would dangle."""
+    described = set(built.subjects())
+    about = set(curated.objects(None, COOP.translationOf)) | set(curated.subjects(COOP.hasAlignment, None))
+    about |= {s for s in curated.subjects(RDFS.label, None) if str(s).startswith(PROGRAMME)}
+    assert about
+    assert not about - described, f"not produced by the build: {sorted(about - described)}"
 
 
 def test_every_translation_renders_something_of_the_programme(curated: Graph) -> None:
