@@ -1,0 +1,1 @@
+"""Parse programme source texts into RDF: parser, normaliser, graph builder, canonical Turtle, VoID."""

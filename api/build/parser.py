@@ -13,6 +13,7 @@ Unexpected structure is an UnusableInput that names the file, the line and what 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,15 +121,23 @@ def split_lines(raw: str) -> list[Line]:
 def full_width(lines: list[Line]) -> int:
     """The typeset line width: the width most long lines reach (the 90th percentile, robust to outliers)."""
     widths = sorted(line.width for line in lines)
-    return widths[int(0.9 * (len(widths) - 1))]
+    return widths[math.ceil(0.9 * (len(widths) - 1))]
 
 
 def match_marker(text: str) -> Marker | None:
+    """The enumeration mark a line starts with, unless the line is an inline list (`1）…；2）…`)."""
     for style, pattern in _MARKERS:
         match = pattern.match(text)
         if match and len(text) > match.end():
             numeral = match.group(1)
             number = int(numeral) if numeral.isdigit() else chinese_number(numeral)
+            following = [
+                m
+                for m in pattern.finditer(text, match.end())
+                if m.group(1).isdigit() and int(m.group(1)) == number + 1
+            ]
+            if following:
+                return None
             return Marker(style, match.group(0), number)
     return None
 
