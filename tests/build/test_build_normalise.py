@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from api.build.normalise import Normalised, display_width, normalise_lines, normalise_text
 
@@ -46,3 +48,27 @@ def test_bad_spans_are_refused() -> None:
 
 def test_display_width_counts_wide_characters_twice() -> None:
     assert display_width("中文ab") == 6
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("中文年。 12ab\n"), min_size=1, max_size=12),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_every_normalised_character_is_its_raw_character(parts: list[str]) -> None:
+    raw = "\n\n".join(parts)
+    segments, position = [], 0
+    for part in parts:
+        segments.append((position, position + len(part)))
+        position += len(part) + 2
+    text = normalise_lines(raw, segments)
+    assert all(raw[offset] == char for char, offset in zip(text.text, text.offsets, strict=True))
+    assert list(text.offsets) == sorted(set(text.offsets))  # strictly increasing: spans are contiguous ranges
+    assert not any(
+        text.text[i] == " "
+        and text.text[i + 1 : i + 2].isdigit()
+        and text.text[i - 1 : i] in ("中", "文", "年", "。")
+        for i in range(1, len(text.text))
+    )
