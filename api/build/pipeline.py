@@ -102,8 +102,12 @@ def write_outputs(out_dir: Path, outputs: dict[str, bytes]) -> list[str]:
 
 
 def stale_extras(out_dir: Path, outputs: dict[str, bytes]) -> list[str]:
-    """Generated .ttl files on disk that the build would not produce (e.g. of a removed programme)."""
-    return sorted(path.name for path in out_dir.glob("*.ttl") if path.name not in outputs)
+    """Programme files on disk that the build would not produce (of a removed or renamed programme).
+
+    Only `programme-*.ttl` is considered, so pointing `--out` at a folder with other files never deletes them.
+    """
+    pattern = f"{dataset.PROGRAMME_FILE_PREFIX}*.ttl"
+    return sorted(path.name for path in out_dir.glob(pattern) if path.name not in outputs)
 
 
 def stale_files(out_dir: Path, outputs: dict[str, bytes]) -> list[str]:

@@ -77,8 +77,10 @@ def test_build_writes_a_second_programme_with_an_empty_curated_graph(tmp_path: P
     assert again.exit_code == 0, again.output
     # a removed programme's output is removed by the next build
     (generated / "programme-gone.ttl").write_text("", encoding="utf-8")
+    (generated / "notes.ttl").write_text("", encoding="utf-8")
     CliRunner().invoke(command, ["--source-dir", str(data)])
     assert not (generated / "programme-gone.ttl").exists()
+    assert (generated / "notes.ttl").exists()  # not ours: never deleted
 
 
 def test_bad_input_exits_2_with_a_one_line_message(tmp_path: Path) -> None:
