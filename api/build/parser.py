@@ -131,25 +131,23 @@ def match_marker(text: str) -> Marker | None:
         if match and len(text) > match.end():
             numeral = match.group(1)
             number = int(numeral) if numeral.isdigit() else chinese_number(numeral)
-            following = [
-                m
+            if any(
+                m.group(1).isdigit() and int(m.group(1)) == number + 1
                 for m in pattern.finditer(text, match.end())
-                if m.group(1).isdigit() and int(m.group(1)) == number + 1
-            ]
-            if following:
+            ):
                 return None
             return Marker(style, match.group(0), number)
     return None
 
 
-def parse(path: Path, raw: str | None = None) -> Document:
-    """Parse one source file (or `raw`, its text, if already read) into sections, paragraphs and items."""
-    text = read_source(path) if raw is None else raw
+def parse(path: Path) -> Document:
+    """Parse one source file into sections, paragraphs and items."""
+    text = read_source(path)
     lines = split_lines(text)
     if not lines:
         raise UnusableInput(f"{path}: the source text is empty; expected headings, paragraphs and items")
     blocks = _blocks(path, lines, full_width(lines))
-    return Document(path, text, tuple(_sections(path, text, blocks)))
+    return Document(path, text, tuple(_sections(text, blocks)))
 
 
 def _blocks(path: Path, lines: list[Line], width: int) -> list[_Block]:
@@ -202,11 +200,10 @@ def _ends_paragraph(line: Line, width: int) -> bool:
     return line.text[-1] in STRONG_TERMINAL and line.width < SHORT_LINE * width
 
 
-def _sections(path: Path, raw: str, blocks: list[_Block]) -> list[Section]:
+def _sections(raw: str, blocks: list[_Block]) -> list[Section]:
     builders: list[_SectionBuilder] = []
-    chapeau: dict[
-        str, int | None
-    ] = {}  # per enumeration style, the lead-in paragraph of its open enumeration
+    # per enumeration style, the lead-in paragraph of its open enumeration
+    chapeau: dict[str, int | None] = {}
     previous: _Block | None = None
     for block in blocks:
         if block.kind == "heading":
