@@ -130,6 +130,7 @@ def build_programme(programme: ProgrammeInput) -> set[ox.Triple]:
     document = documents[0].value
     source_path = programme.data_dir / _one_literal(facts, document, COOP + "sourceFile", facts_path)
     doc = parse(source_path)
+    _check_title_in_text(facts, iri, doc, facts_path)
 
     graph = _Graph()
     graph.triples.update(facts)
@@ -138,6 +139,21 @@ def build_programme(programme: ProgrammeInput) -> set[ox.Triple]:
     _add_priority_areas(graph, doc, iri, document, facts, facts_path)
     _add_commitments(graph, doc, iri, document, sections, facts, programme.folder / "prose.ttl")
     return graph.triples
+
+
+def _check_title_in_text(facts: list[ox.Triple], programme: str, doc: Document, facts_path: Path) -> None:
+    """The programme's Chinese title is the source's own words, so it must occur in the text."""
+    text = normalise_text(doc.raw)
+    for label in _objects(facts, programme, RDFS + "label"):
+        if (
+            isinstance(label, ox.Literal)
+            and label.language == "zh"
+            and normalise_text(label.value) not in text
+        ):
+            raise UnusableInput(
+                f"{facts_path}: the title {label.value!r} of <{programme}> does not occur in {doc.path}; "
+                "copy it from the text"
+            )
 
 
 def section_iri(programme: str, number: int) -> str:

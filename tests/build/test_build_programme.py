@@ -105,6 +105,12 @@ def replace_in(path: Path, old: str, new: str) -> None:
         ("prose.ttl", "公共交通规划，", "公共交通，", "differs from the item's text"),
         ("programme.ttl", '"城市水务"@zh', '"城市供水"@zh', "the text's heading"),
         ("programme.ttl", "section/05>", "section/06>", "not a section of the text"),
+        (
+            "programme.ttl",
+            '"甲乙可持续城市联合工作方案（2025－2027）"@zh',
+            '"甲乙城市方案"@zh',
+            "does not occur in",
+        ),
         ("programme.ttl", " , <{p}/area/3>", "", "priority areas must be"),
         ("programme.ttl", "sources/synthetic.txt", "sources/missing.txt", "not found"),
         ("prose.ttl", "coop:Commitment ;", "coop:Commitment", "not valid Turtle"),
