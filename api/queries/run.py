@@ -1,8 +1,11 @@
 """Binding raw parameter values to a named query, and running it on a pyoxigraph store.
 
 `bind()` is what the CLI and the web API share: raw text values in, validated RDF terms out (with defaults).
-The embedded store takes those terms as SEP-0007 `substitutions`; a remote store puts them in a VALUES block
-(`api.queries.sparql_text.inline_values`). Either way a value is a term, never query text.
+`run()` puts those terms in a one-row VALUES block at the start of the query's WHERE group
+(`api.queries.sparql_text.inline_values`), the same text a remote store receives. pyoxigraph's own
+`substitutions` give the same answers (tests/queries prove it for every query) but, in pyoxigraph 0.5,
+bind the variable only after evaluating the whole pattern: on a 1M-triple graph the provenance of one
+commitment took ~800 ms that way and ~1 ms with the VALUES block, which the planner joins first.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import pyoxigraph as ox
 
 from api.errors import InvalidParameter
 from api.queries.registry import NamedQuery
+from api.queries.sparql_text import inline_values
 from api.store.base import Row, SelectResult
 
 
@@ -43,12 +47,8 @@ def run(store: ox.Store, query: NamedQuery, values: Mapping[str, str]) -> Select
 
     This blocks while pyoxigraph evaluates: async callers run it in a worker thread or process.
     """
-    bindings = bind(query, values)
-    solutions = store.query(
-        query.text,
-        substitutions={ox.Variable(name): term for name, term in bindings.items()},
-        use_default_graph_as_union=True,
-    )
+    text = inline_values(query.text, bind(query, values))
+    solutions = store.query(text, use_default_graph_as_union=True)
     if not isinstance(solutions, ox.QuerySolutions):  # the registry admits only SELECT queries
         raise TypeError(f"named query {query.name!r} did not return solutions")
     variables = [variable.value for variable in solutions.variables]
