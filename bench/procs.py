@@ -77,10 +77,14 @@ class Server:
     peak_pss: int = 0
     _stop_sampling: threading.Event = field(default_factory=threading.Event)
     _sampler: threading.Thread | None = None
+    _stopped: bool = False
 
     def start(self) -> None:
+        """Start (or restart: peaks carry over, the log is appended to) the process and its sampler."""
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        with self.log.open("wb") as log:
+        self._stop_sampling.clear()
+        self._stopped = False
+        with self.log.open("ab") as log:
             self.started = time.perf_counter()
             self.process = subprocess.Popen(
                 self.argv,
@@ -118,14 +122,17 @@ class Server:
 
     def stop(self) -> None:
         self._stop_sampling.set()
-        if self.process is None or self.process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
+        if self.process is None or self._stopped:
+            return  # stopped once already: its group id may belong to someone else by now
+        self._stopped = True
+        # Signal the group even when the leader has exited: its workers may still be alive.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGTERM)
         try:
-            self.process.wait(timeout=15)
+            # A server busy in a blocking query may not act on SIGTERM: SIGKILL after a short grace.
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=15)
         if self._sampler is not None:

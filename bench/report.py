@@ -33,7 +33,7 @@ def _cell(entry: dict[str, Any] | None) -> str:
     if entry is None:
         return "–"
     if "rps" not in entry:
-        return f"failed ({entry.get('status')})"
+        return "timed out" if entry.get("status") == 0 else f"failed ({entry.get('status')})"
     if not entry["requests"]:
         return f"none finished (one took {entry['first_s']:.1f} s)"
     errors = f", **{entry['errors']} err**" if entry["errors"] else ""
