@@ -240,6 +240,8 @@ def reference(ctx: Ctx) -> None:
         w.t(s, LABEL, en(short_en(partner)))
         w.t(s, f"<{SKOS}altLabel>", zh(partner.zh))
         w.t(s, f"<{SKOS}altLabel>", en(partner.en))
+        if partner.wikidata:
+            w.t(s, f"<{SKOS}exactMatch>", f"<http://www.wikidata.org/entity/{partner.wikidata}>")
     for slug, name_zh, name_en in vocab.FRAMEWORKS:
         s = f"<{ID}framework/{slug}>"
         w.t(s, A, f"<{COOP}Framework>")
@@ -572,6 +574,8 @@ def generate(
 ) -> Iterator[str]:
     """Write the dataset; yield each programme slug as it is done (callers may report progress)."""
     writer = Writer(out, quads)
+    if sources_dir is not None:
+        sources_dir.mkdir(parents=True, exist_ok=True)
     ctx = Ctx(random.Random(seed), writer, load_sdg_targets())
     if shipped:
         for path in SDG_FILES:
@@ -635,8 +639,6 @@ def main(argv: list[str] | None = None) -> int:
     if fmt not in ("nq", "nt"):
         parser.error(f"cannot tell the format from {args.out.name!r}: name it .nq or .nt, or pass --format")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    if args.sources_dir is not None:
-        args.sources_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     tmp = args.out.with_name(args.out.name + ".partial")  # never leave a truncated file under the real name
     with tmp.open("w", encoding="utf-8", buffering=1 << 20) as out:

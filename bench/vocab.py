@@ -19,6 +19,9 @@ class Partner:
     zh_short: str  # one-character abbreviation used in titles (中丹, 中德, ...)
     zh_common: str  # the name in running text (丹麦)
     en: str
+    # Only the identifiers verified by the project (data/curated/reference.ttl); never guessed. The other
+    # synthetic parties therefore draw the shapes' "link to Wikidata" warning, as a real one would.
+    wikidata: str | None = None
 
 
 @dataclass(frozen=True)
@@ -31,10 +34,10 @@ class Topic:
     targets: tuple[str, ...]  # real SDG target notations, checked against the KOS at start-up
 
 
-CHINA = Partner("cn", "china", "中华人民共和国", "中", "中国", "People's Republic of China")
+CHINA = Partner("cn", "china", "中华人民共和国", "中", "中国", "People's Republic of China", "Q148")
 
 PARTNERS: tuple[Partner, ...] = (
-    Partner("dk", "denmark", "丹麦王国", "丹", "丹麦", "Kingdom of Denmark"),
+    Partner("dk", "denmark", "丹麦王国", "丹", "丹麦", "Kingdom of Denmark", "Q35"),
     Partner("de", "germany", "德意志联邦共和国", "德", "德国", "Federal Republic of Germany"),
     Partner("fr", "france", "法兰西共和国", "法", "法国", "French Republic"),
     Partner("no", "norway", "挪威王国", "挪", "挪威", "Kingdom of Norway"),
