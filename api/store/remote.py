@@ -61,6 +61,7 @@ RESULTS_JSON = "application/sparql-results+json"
 _META_GRAPH = "https://w3id.org/coopkg/id/graph/meta"
 # The VoID description changes with every rebuild (triple counts per graph): a cheap fingerprint of the data.
 _FINGERPRINT_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{_META_GRAPH}> {{ ?s ?p ?o }} }}"
+_FINGERPRINT_LIMIT = 100_000  # triples of the VoID description read at most (it has a few dozen)
 _HEALTH_QUERY = "ASK {}"
 _ERROR_BODY_LIMIT = 2_000  # characters of a store's error message passed on to the client
 _ASK_BODY_LIMIT = 64_000  # an ASK answer is a few dozen bytes; more is not an ASK answer
@@ -186,12 +187,14 @@ class RemoteStore:
         """True when the store answers `ASK {}` within the health timeout; refreshes the data fingerprint."""
         try:
             await self._fetch(_HEALTH_QUERY, None, "ask", self.health_timeout)
-            triples = await self.construct(_FINGERPRINT_QUERY, timeout=self.health_timeout)
+            fetched = await self._fetch(
+                _FINGERPRINT_QUERY, None, "graph", self.health_timeout, _FINGERPRINT_LIMIT
+            )
+            triples = await anyio.to_thread.run_sync(_parse_triples, fetched.lines, self.public_url)
         except CoopkgError:
             return False
         if triples:
-            canonical = "\n".join(sorted(f"{triple} ." for triple in triples))
-            self._version = "remote-" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
+            self._version = "remote-" + _fingerprint(triples)
         return True
 
     async def aclose(self) -> None:
@@ -219,7 +222,12 @@ class RemoteStore:
             raise BadRequest(f"Expected a {kind} query here, got a {found} query.")
 
     async def _fetch(
-        self, query: str, dataset: Dataset | None, kind: QueryKind, timeout: float | None
+        self,
+        query: str,
+        dataset: Dataset | None,
+        kind: QueryKind,
+        timeout: float | None,
+        limit: int | None = None,
     ) -> _Fetched:
         """Send the query, read the answer up to the row limit; every failure becomes a domain error."""
         deadline = timeout or self.timeout
@@ -228,7 +236,7 @@ class RemoteStore:
                 async with self._post(query, dataset, kind) as response:
                     if kind == "ask":
                         return _Fetched([await _read_limited(response, _ASK_BODY_LIMIT)], False)
-                    return await self._read_lines(response, kind)
+                    return await _read_lines(response, kind, limit or self.max_rows)
         except TimeoutError as error:
             raise QueryTimeout(
                 f"The query did not finish within {deadline:g} s at the SPARQL store {self.public_url}; "
@@ -287,21 +295,22 @@ class RemoteStore:
                 f"not {accept}; use a store that serves SPARQL TSV results and N-Triples."
             )
 
-    async def _read_lines(self, response: httpx.Response, kind: QueryKind) -> _Fetched:
-        """Lines up to `max_rows` rows (plus the TSV header); an early return closes the connection."""
-        lines: list[str] = []
-        rows = 0
-        async for line in _lines(response):
-            if kind == "graph" and (not line.strip() or line.lstrip().startswith("#")):
-                continue  # N-Triples blank and comment lines carry no triple
-            if kind == "select" and not lines:
-                lines.append(line)  # the header: ?var<TAB>?var...
-                continue
-            if rows == self.max_rows:
-                return _Fetched(lines, True)
-            lines.append(line)  # in TSV an empty line is a real row: every variable unbound
-            rows += 1
-        return _Fetched(lines, False)
+
+async def _read_lines(response: httpx.Response, kind: QueryKind, limit: int) -> _Fetched:
+    """Lines of up to `limit` rows (plus the TSV header); an early return closes the connection."""
+    lines: list[str] = []
+    rows = 0
+    async for line in _lines(response):
+        if kind == "graph" and (not line.strip() or line.lstrip().startswith("#")):
+            continue  # N-Triples blank and comment lines carry no triple
+        if kind == "select" and not lines:
+            lines.append(line)  # the header: ?var<TAB>?var...
+            continue
+        if rows == limit:
+            return _Fetched(lines, True)
+        lines.append(line)  # in TSV an empty line is a real row: every variable unbound
+        rows += 1
+    return _Fetched(lines, False)
 
 
 async def _lines(response: httpx.Response) -> AsyncIterator[str]:
@@ -340,6 +349,14 @@ async def _read_limited(response: httpx.Response, limit: int, *, strict: bool = 
     return data[:limit].decode("utf-8", errors="replace")
 
 
+def _fingerprint(triples: Sequence[ox.Triple]) -> str:
+    """A digest of a graph that ignores blank node labels (a store renames them on every answer)."""
+    graph = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    graph.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)  # stable within one pyoxigraph version
+    lines = sorted(f"{quad.triple} ." for quad in graph)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
+
+
 async def _chunks(body: bytes) -> AsyncIterator[bytes]:
     for start in range(0, len(body), _CHUNK):
         yield body[start : start + _CHUNK]
@@ -355,9 +372,10 @@ def _tsv_solutions(lines: list[str], where: str) -> ox.QuerySolutions:
         parsed = ox.parse_query_results("\n".join(lines) + "\n", format=ox.QueryResultsFormat.TSV)
     except SyntaxError as error:
         raise BadGateway(f"The SPARQL store {where} sent malformed TSV results: {error}") from None
-    if not isinstance(parsed, ox.QuerySolutions):
-        raise BadGateway(f"The SPARQL store {where} answered a SELECT query with a boolean.")
-    return parsed
+    if isinstance(parsed, ox.QuerySolutions):
+        return parsed
+    del parsed
+    raise BadGateway(f"The SPARQL store {where} answered a SELECT query with a boolean.")
 
 
 # pyoxigraph's result iterators must be dropped by the thread that made them: a traceback that reaches the
@@ -384,9 +402,11 @@ def _parse_boolean(body: str, where: str) -> bool:
         parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
     except SyntaxError as error:
         raise BadGateway(f"The SPARQL store {where} sent a malformed ASK answer: {error}") from None
-    if not isinstance(parsed, ox.QueryBoolean):
+    answer = bool(parsed) if isinstance(parsed, ox.QueryBoolean) else None
+    del parsed
+    if answer is None:
         raise BadGateway(f"The SPARQL store {where} answered an ASK query with solutions.")
-    return bool(parsed)
+    return answer
 
 
 def _parse_triples(lines: list[str], where: str) -> list[ox.Triple]:

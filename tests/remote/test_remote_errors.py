@@ -1,0 +1,241 @@
+"""How RemoteStore reports a store that is down, wrong, or misbehaving: clear domain errors naming the store.
+
+The real server gives the real failures (refused connection, a 400 for bad syntax, a 404 for a wrong path, an
+outage and the recovery after it); httpx's MockTransport gives the ones a healthy Oxigraph never produces
+(5xx, a wrong media type, broken result bodies).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from oxigraph_server import OxigraphServer, free_port
+
+from api.errors import (
+    BadGateway,
+    CoopkgError,
+    QuerySyntaxError,
+    StoreUnavailable,
+    UnusableInput,
+)
+from api.settings import Settings
+from api.store.base import Dataset, QueryRequest
+from api.store.remote import TSV, RemoteStore, public_url
+
+pytestmark = [pytest.mark.remote, pytest.mark.anyio]
+
+SELECT = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
+
+
+async def test_a_syntax_error_carries_the_stores_message(remote_store: RemoteStore) -> None:
+    with pytest.raises(QuerySyntaxError) as caught:
+        await remote_store.select("SELECT * WHERE { ?s ?p ")
+    assert caught.value.detail.startswith(f"The SPARQL store {remote_store.public_url} rejected the query: ")
+    assert "error at 1:" in caught.value.detail  # Oxigraph's own position report
+
+
+async def test_a_closed_port_is_store_unavailable_naming_the_url() -> None:
+    store = RemoteStore(f"http://127.0.0.1:{free_port()}/query", timeout=5.0, max_rows=10)
+    with pytest.raises(
+        StoreUnavailable, match=r"The SPARQL store http://127\.0\.0\.1:\d+/query cannot be reached"
+    ):
+        await store.select(SELECT)
+    assert await store.health() is False
+    await store.aclose()
+
+
+async def test_an_unknown_host_is_store_unavailable() -> None:
+    store = RemoteStore("http://no-such-host.invalid/sparql", timeout=5.0, max_rows=10)
+    with pytest.raises(StoreUnavailable, match=r"no-such-host\.invalid/sparql cannot be reached"):
+        await store.ask("ASK {}")
+    await store.aclose()
+
+
+async def test_credentials_in_the_url_never_reach_a_message() -> None:
+    store = RemoteStore(f"http://reader:s3cret@127.0.0.1:{free_port()}/query", timeout=5.0, max_rows=10)
+    with pytest.raises(StoreUnavailable) as caught:
+        await store.select(SELECT)
+    assert "s3cret" not in caught.value.detail
+    assert "reader" not in caught.value.detail
+    await store.aclose()
+
+
+async def test_a_wrong_path_is_bad_gateway_pointing_at_the_setting(oxigraph_server: OxigraphServer) -> None:
+    store = RemoteStore(f"{oxigraph_server.base_url}/sparql-typo", timeout=5.0, max_rows=10)
+    with pytest.raises(BadGateway, match=r"answered HTTP 404; check that COOPKG_REMOTE_QUERY_URL"):
+        await store.select(SELECT)
+    await store.aclose()
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/sparql", "localhost:7878/query", "http:///query"])
+def test_a_url_that_is_not_http_is_refused_at_start(url: str) -> None:
+    with pytest.raises(UnusableInput, match="is not an http\\(s\\) URL"):
+        RemoteStore(url, timeout=1.0, max_rows=1)
+
+
+def test_remote_without_a_url_is_refused_with_the_variable_to_set() -> None:
+    settings = Settings(store="remote", remote_query_url=None)
+    with pytest.raises(UnusableInput, match="COOPKG_STORE=remote needs COOPKG_REMOTE_QUERY_URL"):
+        RemoteStore.from_settings(settings)
+
+
+async def test_from_settings_takes_the_limits(oxigraph_server: OxigraphServer) -> None:
+    settings = Settings(
+        store="remote", remote_query_url=oxigraph_server.query_url, query_timeout=3, max_rows=7
+    )
+    store = RemoteStore.from_settings(settings)
+    assert (store.timeout, store.max_rows, store.query_url) == (3, 7, oxigraph_server.query_url)
+    await store.aclose()
+
+
+def test_public_url_drops_user_password_query_and_fragment() -> None:
+    assert public_url("https://u:p@[::1]:8443/ds/sparql?key=x#f") == "https://[::1]:8443/ds/sparql"
+
+
+# ------------------------------------------------------------------------------ a misbehaving store
+
+
+def _mock_store(handler: httpx.MockTransport) -> RemoteStore:
+    return RemoteStore("http://store.example/sparql", timeout=5.0, max_rows=10, transport=handler)
+
+
+def _answer(status: int, body: bytes, media_type: str = TSV) -> httpx.MockTransport:
+    return httpx.MockTransport(
+        lambda _: httpx.Response(status, content=body, headers={"content-type": media_type})
+    )
+
+
+@pytest.mark.parametrize(
+    ("transport", "error", "message"),
+    [
+        (
+            _answer(500, b"java.lang.NullPointerException at ..."),
+            BadGateway,
+            "failed on the query \\(HTTP 500\\)",
+        ),
+        (_answer(502, b"upstream"), BadGateway, "failed on the query \\(HTTP 502\\)"),
+        (_answer(503, b"overloaded"), StoreUnavailable, "is unavailable \\(503\\)"),
+        (_answer(401, b"who are you"), BadGateway, "answered HTTP 401"),
+        (
+            _answer(200, b"<html>login</html>", "text/html"),
+            BadGateway,
+            "answered text/html, not text/tab-sep",
+        ),
+        (_answer(200, b"?s\n<unterminated\n"), BadGateway, "sent malformed TSV results"),
+        (_answer(200, b""), BadGateway, "sent an empty SELECT answer"),
+        (_answer(200, b"?s\n\xff\xfe\n"), BadGateway, "sent text that is not UTF-8"),
+    ],
+)
+async def test_a_misbehaving_store_is_a_clear_error(
+    transport: httpx.MockTransport, error: type[CoopkgError], message: str
+) -> None:
+    store = _mock_store(transport)
+    with pytest.raises(error, match=message) as caught:
+        await store.select(SELECT)
+    assert "store.example/sparql" in caught.value.detail
+    assert "NullPointer" not in caught.value.detail  # a server's internals are not passed on
+    await store.aclose()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"head": {}, "boolean": "maybe"}', "malformed ASK answer"),
+        (b'{"head": {"vars": ["s"]}, "results": {"bindings": []}}', "answered an ASK query with solutions"),
+        (b" " * 70_000, "oversized answer"),
+    ],
+)
+async def test_a_broken_ask_answer_is_bad_gateway(body: bytes, message: str) -> None:
+    store = _mock_store(_answer(200, body, "application/sparql-results+json"))
+    with pytest.raises(BadGateway, match=message):
+        await store.ask("ASK {}")
+    with pytest.raises(BadGateway, match=message):
+        await store.execute(QueryRequest("ASK {}", media_type="text/csv"))
+    await store.aclose()
+
+
+async def test_a_connection_reset_mid_answer_is_bad_gateway() -> None:
+    def reset(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadError("connection reset by peer", request=request)
+
+    store = _mock_store(httpx.MockTransport(reset))
+    with pytest.raises(
+        BadGateway, match=r"connection to the SPARQL store http://store\.example/sparql broke"
+    ):
+        await store.select(SELECT)
+    await store.aclose()
+
+
+async def test_the_store_is_asked_for_the_transfer_formats_with_the_dataset_as_protocol_parameters() -> None:
+    seen: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, content=b"?s\n", headers={"content-type": TSV})
+
+    store = _mock_store(httpx.MockTransport(record))
+    dataset = Dataset(default_graphs=("urn:g:1", "urn:g:2"), named_graphs=("urn:g:3",))
+    response = await store.execute(QueryRequest(SELECT, dataset=dataset, media_type="text/csv"))
+    assert b"".join([chunk async for chunk in response.body]) == b"s\r\n"
+    [request] = seen
+    assert request.method == "POST"
+    assert request.headers["accept"] == TSV
+    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+    form = httpx.QueryParams(request.content.decode())
+    assert form.get_list("query") == [SELECT]
+    assert form.get_list("default-graph-uri") == ["urn:g:1", "urn:g:2"]
+    assert form.get_list("named-graph-uri") == ["urn:g:3"]
+    await store.aclose()
+
+
+# ------------------------------------------------------------------------- outage and recovery
+
+
+async def test_an_outage_is_reported_and_the_store_recovers_by_itself(
+    oxigraph_server: OxigraphServer, remote_store: RemoteStore
+) -> None:
+    assert await remote_store.health() is True
+    before = await remote_store.select(SELECT)  # a pooled keep-alive connection now exists
+    oxigraph_server.stop()
+    try:
+        with pytest.raises((StoreUnavailable, BadGateway), match=oxigraph_server.query_url):
+            await remote_store.select(SELECT)
+        assert await remote_store.health() is False
+    finally:
+        oxigraph_server.start()  # same port, same data: later tests find it up
+    assert await remote_store.health() is True
+    assert await remote_store.select(SELECT) == before
+
+
+async def test_version_is_a_fingerprint_of_the_data_description(
+    oxigraph_server: OxigraphServer, remote_store: RemoteStore
+) -> None:
+    other = RemoteStore(oxigraph_server.query_url, timeout=5.0, max_rows=10)
+    assert remote_store.version != other.version  # before the store was reached: per-process tokens
+    assert await remote_store.health()
+    assert await other.health()
+    assert remote_store.version == other.version  # two workers on one store agree (shared ETags)
+    assert remote_store.version.startswith("remote-")
+    await other.aclose()
+
+
+async def test_version_changes_when_the_description_changes(oxigraph_path: Path, tmp_path: Path) -> None:
+    meta = "https://w3id.org/coopkg/id/graph/meta"
+    versions = []
+    for triples in (10, 11):
+        void = tmp_path / f"void-{triples}.ttl"
+        void.write_text(f"<urn:d> <http://rdfs.org/ns/void#triples> {triples} .\n")
+        server = OxigraphServer(oxigraph_path, tmp_path / f"store-{triples}")
+        server.load([(meta, void)])
+        server.start()
+        store = RemoteStore(server.query_url, timeout=5.0, max_rows=10)
+        try:
+            assert await store.health()
+            versions.append(store.version)
+            assert await store.ask(f"ASK {{ GRAPH <{meta}> {{ ?d ?p {triples} }} }}")
+        finally:
+            await store.aclose()
+            server.stop()
+    assert versions[0] != versions[1]
