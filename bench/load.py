@@ -1,0 +1,238 @@
+"""Load and soak runs of `coopkg serve` on the shipped graph, with wrk, on loopback, bounded in time.
+
+    .venv/bin/python bench/load.py load [--workers 1,2] [--duration 20] [--connections 8]
+    .venv/bin/python bench/load.py soak [--workers 2] [--duration 300] [--connections 32] \
+        [--memory-bound-mb 64]
+
+The request mix (bench/mix.lua cycles through it): every named query of queries/*.rq sent to `/sparql` (its
+values bound the way the gateway binds them, several values per query), plus the linked-data pages of all
+commitments as HTML and as Turtle (`--no-pages` leaves them out). Every request is checked once before the run
+(a 200 with content), so an error counted under load is an error of the load, not of the mix.
+
+`load` reports, per worker count: requests/s, p50/p99 latency, errors (connect, read, write, timeout, non-2xx)
+and the resident memory of the server's whole process tree before and after. `soak` runs one long wrk while
+sampling memory every few seconds; it exits 1 when there was any error or when memory grew, from the end of
+warm-up to the end of the run, by more than `--memory-bound-mb`.
+Results go to bench/out/load/<time>/<mode>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+from procs import Server, free_port, http_get, memory_of, process_tree
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench/out/load"
+MIX = ROOT / "bench/mix.lua"
+VENV_BIN = Path(sys.executable).parent
+PROGRAMME = "https://w3id.org/coopkg/id/programme/cn-dk-green-2023-2026"
+ID_BASE = "https://w3id.org/coopkg/id/"
+SPARQL_JSON = "application/sparql-results+json"
+COMMITMENTS = """PREFIX coop: <https://w3id.org/coopkg/def#>
+SELECT ?c WHERE { ?c a coop:Commitment } ORDER BY ?c"""
+# Values of the named queries' parameters that select something in the shipped graph (cycled per request).
+VALUES: dict[str, tuple[str, ...]] = {
+    "programme": (PROGRAMME,),
+    "area": tuple(f"{PROGRAMME}/area/{n}" for n in range(1, 8)),
+    "number": tuple(str(n) for n in range(2, 13)),
+    "sdg": tuple(f"http://metadata.un.org/sdg/{goal}" for goal in ("6", "13", "17", "3", "7", "14", "6.3")),
+    "framework": tuple(f"{ID_BASE}framework/{slug}" for slug in ("paris-agreement", "2030-agenda", "unfccc")),
+    "text": ("水", "water", "气候", "shipping", "知识产权"),
+    "frequency": ("any", "annual", "regular"),
+    "lang": ("any", "zh", "en"),
+}
+PER_QUERY = 8  # different values per named query, so no layer answers everything from one cached result
+
+
+def commitments(base: str) -> list[str]:
+    status, body = http_get(f"{base}/sparql?{urllib.parse.urlencode({'query': COMMITMENTS})}", SPARQL_JSON)
+    if status != 200:
+        raise SystemExit(f"error: listing the commitments answered {status}: {body[:300]!r}")
+    return [row["c"]["value"] for row in json.loads(body)["results"]["bindings"]]
+
+
+def mix(base: str, pages: bool) -> list[tuple[str, str]]:
+    """(path with query string, Accept) for every request of the mix."""
+    sys.path.insert(0, str(ROOT))
+    from api.queries import bind, default_registry, inline_values  # the gateway's own binding
+
+    found = commitments(base)
+    requests: list[tuple[str, str]] = []
+    for _name, query in sorted(default_registry().items()):
+        for k in range(PER_QUERY):
+            raw = {}
+            for param in query.params:
+                options = (*found,) if param.name == "commitment" else VALUES.get(param.name, ())
+                if options:
+                    raw[param.name] = options[(k * 7) % len(options)]
+            text = inline_values(query.text, bind(query, raw))
+            requests.append((f"/sparql?{urllib.parse.urlencode({'query': text})}", SPARQL_JSON))
+    if pages:
+        for iri in found:
+            path = "/id/" + iri.removeprefix(ID_BASE)
+            requests += [(path, "text/html"), (path, "text/turtle")]
+    return requests
+
+
+def check(base: str, requests: list[tuple[str, str]]) -> None:
+    for path, accept in requests:
+        status, body = http_get(base + path, accept)
+        if status != 200 or not body:
+            raise SystemExit(f"error: {path[:120]} ({accept}) answered {status} before the run; fix the mix")
+
+
+def wrk(base: str, requests_file: Path, duration: int, connections: int) -> dict[str, Any]:
+    argv = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(MIX), base]
+    done = subprocess.run(
+        [*argv, "--", str(requests_file)], capture_output=True, text=True, timeout=duration + 60, check=False
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("WRKJSON "):
+            result: dict[str, Any] = json.loads(line.removeprefix("WRKJSON "))
+            result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+            result["errors"] = sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
+            result["command"] = " ".join([*argv, "--", str(requests_file)])
+            return result
+    raise SystemExit(f"error: wrk printed no summary (exit {done.returncode}): {done.stderr.strip()[-300:]}")
+
+
+def rss(server: Server) -> int:
+    assert server.process is not None
+    return memory_of(process_tree(server.process.pid))[0]
+
+
+def start(workers: int, logs: Path) -> tuple[Server, str]:
+    port = free_port()
+    env = {"COOPKG_HOST": "127.0.0.1", "COOPKG_PORT": str(port), "COOPKG_WORKERS": str(workers)}
+    argv = [str(VENV_BIN / "coopkg"), "serve"]
+    server = Server(f"coopkg-{workers}", argv, env, logs / f"coopkg-{workers}.log")
+    server.start()
+    base = f"http://127.0.0.1:{port}"
+    ask = f"{base}/sparql?{urllib.parse.urlencode({'query': 'ASK {}'})}"
+    server.wait_ready(lambda: http_get(ask, SPARQL_JSON, timeout=2)[0] == 200, timeout=120)
+    return server, base
+
+
+def prepare(base: str, pages: bool, folder: Path, workers: int) -> Path:
+    requests = mix(base, pages)
+    check(base, requests)  # also warms every cache once before memory is measured
+    path = folder / f"mix-{workers}.tsv"
+    path.write_text("".join(f"{p}\t{a}\n" for p, a in requests), encoding="utf-8")
+    return path
+
+
+def run_load(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    runs = []
+    for workers in args.workers:
+        server, base = start(workers, folder)
+        try:
+            requests_file = prepare(base, args.pages, folder, workers)
+            before = rss(server)
+            result = wrk(base, requests_file, args.duration, args.connections)
+            result |= {"workers": workers, "rss_before": before, "rss_after": rss(server)}
+            runs.append(result)
+        finally:
+            server.stop()
+    return {"mode": "load", "runs": runs}
+
+
+def run_soak(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    workers = args.workers[0]
+    server, base = start(workers, folder)
+    samples: list[tuple[float, int]] = []
+    try:
+        requests_file = prepare(base, args.pages, folder, workers)
+        # Warm-up at full concurrency first: pools, caches and allocator arenas reach their working size.
+        wrk(base, requests_file, args.warmup, args.connections)
+        baseline = rss(server)
+        done = threading.Event()
+
+        def sample() -> None:
+            started = time.monotonic()
+            while not done.wait(args.sample_every):
+                samples.append((round(time.monotonic() - started, 1), rss(server)))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        result = wrk(base, requests_file, args.duration, args.connections)
+        done.set()
+        sampler.join()
+        end = rss(server)
+    finally:
+        server.stop()
+    growth = end - baseline
+    result |= {
+        "workers": workers,
+        "rss_after_warmup": baseline,
+        "rss_end": end,
+        "rss_peak": max([end, baseline, *(s[1] for s in samples)]),
+        "rss_growth": growth,
+        "memory_bound": args.memory_bound_mb * 2**20,
+        "samples": samples,
+        "passed": result["errors"] == 0 and growth <= args.memory_bound_mb * 2**20,
+    }
+    return {"mode": "soak", "runs": [result]}
+
+
+def report(results: dict[str, Any]) -> str:
+    mb = 2**20
+    lines = [
+        "| mode | workers | conns | s | requests | req/s | p50 ms | p99 ms | errors | RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in results["runs"]:
+        if results["mode"] == "load":
+            memory = f"{run['rss_before'] / mb:.0f} → {run['rss_after'] / mb:.0f}"
+        else:
+            memory = (
+                f"{run['rss_after_warmup'] / mb:.0f} → {run['rss_end'] / mb:.0f} "
+                f"(peak {run['rss_peak'] / mb:.0f}, bound +{run['memory_bound'] / mb:.0f})"
+            )
+        lines.append(
+            f"| {results['mode']} | {run['workers']} | {results['connections']} | {results['duration']} "
+            f"| {run['requests']} | {run['rps']:.0f} | {run['p50_us'] / 1000:.1f} "
+            f"| {run['p99_us'] / 1000:.1f} | {run['errors']} | {memory} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("mode", choices=("load", "soak"))
+    parser.add_argument("--workers", default=None, help="worker counts, e.g. 1,2")
+    parser.add_argument("--duration", type=int, default=None, help="seconds of load (load: 20; soak: 300)")
+    parser.add_argument("--connections", type=int, default=None, help="clients (load: 8; soak: 32)")
+    parser.add_argument("--warmup", type=int, default=20, help="soak: seconds of load before the baseline")
+    parser.add_argument("--sample-every", type=float, default=5.0, help="soak: seconds between samples")
+    parser.add_argument("--memory-bound-mb", type=int, default=64, help="soak: allowed RSS growth")
+    parser.add_argument("--no-pages", dest="pages", action="store_false", help="only /sparql, no /id/ pages")
+    args = parser.parse_args(argv)
+    soak = args.mode == "soak"
+    args.workers = [int(w) for w in (args.workers or ("2" if soak else "1,2")).split(",")]
+    args.duration = args.duration or (300 if soak else 20)
+    args.connections = args.connections or (32 if soak else 8)
+    folder = OUT / time.strftime("%Y%m%dT%H%M%S")
+    folder.mkdir(parents=True, exist_ok=True)
+    results = run_soak(args, folder) if soak else run_load(args, folder)
+    results |= {"duration": args.duration, "connections": args.connections}
+    (folder / f"{args.mode}.json").write_text(json.dumps(results, indent=2))
+    print(report(results))
+    print(f"\nresults: {folder / (args.mode + '.json')}")
+    if soak and not results["runs"][0]["passed"]:
+        run = results["runs"][0]
+        print(f"FAILED: {run['errors']} errors, RSS grew {run['rss_growth'] / 2**20:.1f} MB", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
