@@ -1,0 +1,71 @@
+"""Describing one IRI (its triples, what it owns, the labels of what it links to) and writing it as RDF.
+
+The SPARQL is `sparql/describe.rq`; the IRI enters it only as an RDF term in a VALUES block. Callers cache the
+rendered bytes per data version (the graph is read-only while the gateway runs).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from api.errors import NotFound
+from api.linkeddata import jsonld
+from api.linkeddata.formats import JSON_LD, Representation
+from api.linkeddata.namespaces import ONTOLOGY, PREFIXES
+from api.linkeddata.sparql_files import query_text
+from api.queries.sparql_text import inline_values
+from api.store.base import Store
+
+
+@dataclass(frozen=True)
+class Description:
+    iri: str
+    triples: tuple[ox.Triple, ...]
+
+    def about(self, subject: str) -> list[ox.Triple]:
+        node = ox.NamedNode(subject)
+        return [triple for triple in self.triples if triple.subject == node]
+
+
+def _ordered(iri: str, triples: Sequence[ox.Triple]) -> tuple[ox.Triple, ...]:
+    """The resource's own triples first, then one block per subject (tidy Turtle, stable output)."""
+    root = ox.NamedNode(iri)
+    unique = set(triples)
+    return tuple(
+        sorted(unique, key=lambda t: (t.subject != root, str(t.subject), str(t.predicate), str(t.object)))
+    )
+
+
+async def describe(store: Store, iri: str, *, query: str = "describe") -> Description:
+    """The description of `iri`, or NotFound when the graph says nothing about it."""
+    text = inline_values(query_text(query), {"resource": ox.NamedNode(iri)})
+    triples = await store.construct(text)
+    root = ox.NamedNode(iri)
+    if not any(triple.subject == root for triple in triples):
+        raise NotFound(f"nothing is known about <{iri}>; check the IRI, or browse from the home page /")
+    return Description(iri, _ordered(iri, triples))
+
+
+async def ontology(store: Store) -> Description:
+    """The whole ontology graph (`/def`)."""
+    triples = await store.construct(query_text("ontology"))
+    if not triples:
+        raise NotFound("the ontology graph is empty; is ontology/coopkg.ttl loaded?")
+    return Description(ONTOLOGY, _ordered(ONTOLOGY, triples))
+
+
+def render(description: Description, representation: Representation, context_url: str) -> bytes:
+    """The description as bytes of an RDF representation (not HTML)."""
+    if representation == JSON_LD:
+        document = jsonld.frame(description.triples, description.iri, context_url)
+        return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    if representation.rdf_format is None:
+        raise ValueError(f"{representation.media_type} is not an RDF syntax")
+    prefixes = PREFIXES if representation.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    written = ox.serialize(description.triples, format=representation.rdf_format, prefixes=prefixes)
+    assert written is not None  # serialize returns the bytes when given no output
+    return written
