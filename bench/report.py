@@ -17,7 +17,7 @@ MB = 1024 * 1024
 def brief(entry: dict[str, Any]) -> str:
     """One progress line for a workload result."""
     if "rps" not in entry:
-        return f"FAILED status {entry.get('status')}: {entry.get('error', '')[:120]}"
+        return f"FAILED (status {entry.get('status')}): {entry.get('error', '')[:120]}"
     return (
         f"{entry['rps']:9.1f} req/s  p50 {entry['p50_us'] / 1000:8.1f} ms"
         f"  p99 {entry['p99_us'] / 1000:8.1f} ms"
@@ -33,6 +33,8 @@ def _cell(entry: dict[str, Any] | None) -> str:
     if entry is None:
         return "–"
     if "rps" not in entry:
+        if entry.get("status") is None:
+            return "skipped"
         return "timed out" if entry.get("status") == 0 else f"failed ({entry.get('status')})"
     if not entry["requests"]:
         return f"none finished (one took {entry['first_s']:.1f} s)"
@@ -57,14 +59,18 @@ def render_size(size: str, entry: dict[str, Any]) -> list[str]:
         ]
     names = list(entry["servers"])
     out += [
-        "| server | start-up → first answer (s) | peak RSS (MB) | peak PSS (MB) | notes |",
-        "|---|---|---|---|---|",
+        "| server | start-up → first answer (s) | peak RSS (MB) | peak PSS (MB) | load avg (1 min) | notes |",
+        "|---|---|---|---|---|---|",
     ]
     for name in names:
         s = entry["servers"][name]
         start = f"{s['startup_s']:.1f}" if "startup_s" in s else f"failed: {s.get('error', '')[:80]}"
-        notes = "; ".join(s.get("notes", []))
-        out.append(f"| {name} | {start} | {s['peak_rss'] / MB:.0f} | {s['peak_pss'] / MB:.0f} | {notes} |")
+        notes = "; ".join(s.get("notes", []) + [f"restarted before {w}" for w in s.get("restarts", [])])
+        loads = [w["loadavg_before"] for w in s["workloads"].values() if "loadavg_before" in w]
+        load = f"{min(loads):.1f}–{max(loads):.1f}" if loads else "–"
+        out.append(
+            f"| {name} | {start} | {s['peak_rss'] / MB:.0f} | {s['peak_pss'] / MB:.0f} | {load} | {notes} |"
+        )
     out.append("")
     workloads: list[str] = []
     for name in names:
