@@ -39,7 +39,8 @@ def _cell(entry: dict[str, Any] | None) -> str:
     if not entry["requests"]:
         return f"none finished (one took {entry['first_s']:.1f} s)"
     errors = f", **{entry['errors']} err**" if entry["errors"] else ""
-    return f"{entry['rps']:.0f} /s, {_ms(entry['p50_us'])} / {_ms(entry['p99_us'])} ms{errors}"
+    alone = f" (alone {_ms(entry['unloaded_s'] * 1e6)})" if "unloaded_s" in entry else ""
+    return f"{entry['rps']:.0f} /s, {_ms(entry['p50_us'])} / {_ms(entry['p99_us'])}{alone}{errors}"
 
 
 def _ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
@@ -75,7 +76,11 @@ def render_size(size: str, entry: dict[str, Any]) -> list[str]:
     workloads: list[str] = []
     for name in names:
         workloads += [w for w in entry["servers"][name]["workloads"] if w not in workloads]
-    out += ["Throughput: req/s, p50 / p99 latency.", ""]
+    out += [
+        "Each cell: req/s under load, p50 / p99 latency under load (ms), and (alone) the median latency (ms)",
+        "of single requests with nothing else in flight.",
+        "",
+    ]
     out += ["| workload | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
     for workload in workloads:
         cells = [_cell(entry["servers"][n]["workloads"].get(workload)) for n in names]

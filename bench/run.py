@@ -103,6 +103,21 @@ def probe_for(target: servers.Target, workload: workloads.Workload) -> Callable[
     return probe
 
 
+def unloaded_latency(
+    target: servers.Target, workload: workloads.Workload, first: float, timeout: float
+) -> float:
+    """Median time of single requests with nothing else in flight (the first, then up to 4 more of the
+    workload's requests while they are quick): the latency a lone user sees, without wrk's queueing."""
+    times = [first]
+    for request in workload.requests[1:5]:
+        if sum(times) > 2:
+            break
+        started = time.perf_counter()
+        http_get(target.base + request.path, request.accept, timeout=timeout)
+        times.append(time.perf_counter() - started)
+    return sorted(times)[len(times) // 2]
+
+
 def measure(
     target: servers.Target,
     loads: list[workloads.Workload],
@@ -151,6 +166,7 @@ def measure(
                 # The machine is shared (2 CPUs, other people's test runs): record what else ran meanwhile.
                 entry["loadavg_before"] = load_average()
                 entry["results"] = workloads.count_results(body, first.accept)
+                entry["unloaded_s"] = unloaded_latency(target, workload, entry["first_s"], args.first_timeout)
                 requests_file = workload.write(logs / f"{target.name}-{workload.name.replace(':', '_')}.tsv")
                 entry.update(run_wrk(target.base, requests_file, args.duration, args.connections))
             elif status == 0:
@@ -224,6 +240,8 @@ def run_size(size: str, args: argparse.Namespace, results: dict[str, Any], save:
                 for query, requests in sorted(named.items())
             ]
             loads += workloads.page_workloads(commitments)
+        if args.workloads:  # keep lookup first: it is the readiness probe
+            loads = [loads[0]] + [w for w in loads[1:] if w.name.startswith(tuple(args.workloads))]
         entry["servers"][target.name] = measure(target, loads, commitments, args, logs)
         save()
     if args.extras:
@@ -289,11 +307,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--max-timeouts", type=int, default=2, help="skip a server's other workloads after this many"
     )
+    parser.add_argument(
+        "--workloads",
+        default="",
+        help="comma-separated name prefixes to keep (e.g. aggregate,named:areas,page-); default all",
+    )
     parser.add_argument("--extras", action="store_true", help="also the start-up and validation comparisons")
     args = parser.parse_args(argv)
     # SIGTERM (timeout, kill) unwinds like Ctrl-C, so the finally blocks stop every server we started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.servers = [s.strip() for s in args.servers.split(",") if s.strip()]
+    args.workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
     unknown = sorted(set(args.servers) - set(ALL_SERVERS))
     if unknown:
         parser.error(f"unknown server(s) {', '.join(unknown)}; choose from {', '.join(ALL_SERVERS)}")

@@ -147,6 +147,7 @@ def test_report_renders_ratios_and_flags_disagreeing_servers() -> None:
     }
     text = report.render(results)
     assert "| lookup | 0.50× |" in text
+    assert "500 /s, 2.0 / 9.0 |" in text
     assert "| aggregate | 2.00× |" in text
     assert "aggregate: servers disagree on the result size" in text
     assert "lookup: servers disagree" not in text
