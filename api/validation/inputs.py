@@ -56,7 +56,7 @@ def format_for_path(path: Path) -> InputFormat:
     known = ", ".join(ext for f in FORMATS for ext in f.extensions)
     raise UnusableInput(
         f"{path}: cannot tell the RDF format from the extension {suffix or '(none)'!r}; "
-        f"rename the file ({known}) or pass --format {'|'.join(FORMAT_NAMES)}"
+        f"rename the file ({known}) or pass --data-format {'|'.join(FORMAT_NAMES)}"
     )
 
 
@@ -79,8 +79,8 @@ def _syntax_error(source: str, error: SyntaxError) -> UnusableInput:
     where = f"{source}:{line}:{column}" if line is not None else source
     if "LoadDocumentCallback" in text:
         text = "remote JSON-LD @context documents are never fetched; inline the context in the document"
-    else:
-        text = _POSITION.sub("", text).replace("Parser error between  and ", "").strip(" :")
+    elif text.startswith("Parser error") and ": " in text:
+        text = text.split(": ", 1)[1]  # the position is already in front, as file:line:column
     return UnusableInput(f"{where}: syntax error: {text}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from itertools import groupby
 from typing import Any
 
@@ -109,4 +110,9 @@ def render_jsonld(report: ValidationReport) -> str:
     return str(report.graph.serialize(format="json-ld", indent=2))
 
 
-RENDERERS = {"text": render_text, "json": render_json, "turtle": render_turtle, "jsonld": render_jsonld}
+RENDERERS: dict[str, Callable[[ValidationReport], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "turtle": render_turtle,
+    "jsonld": render_jsonld,
+}

@@ -62,7 +62,14 @@ class ValidationReport:
         conforms = graph.value(report_node, SH.conforms)
         results = [_result(graph, node) for node in graph.objects(report_node, SH.result)]
         results.sort(
-            key=lambda r: (SEVERITY_ORDER.index(r.severity), r.source_shape, r.focus_node, r.path or "")
+            key=lambda r: (
+                SEVERITY_ORDER.index(r.severity) if r.severity in SEVERITY_ORDER else len(SEVERITY_ORDER),
+                r.source_shape,
+                r.focus_node,
+                r.path or "",
+                r.value or "",
+                r.constraint_component,
+            )
         )
         return cls(
             conforms=bool(conforms.toPython()) if isinstance(conforms, Literal) else not results,

@@ -8,6 +8,7 @@ coopkg-rules.ttl: the text is added as `<document> rdf:value "…"` so SPARQL ca
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 import pyoxigraph as ox
@@ -47,10 +48,19 @@ def _load_sources(data: DataGraph, sources: Iterable[GraphSource]) -> None:
         parse_into(data, source.path, fmt, str(source.path))
 
 
+@cache
+def _parsed_context() -> DataGraph:
+    # Parsed once per process (the CLI runs once; the service validates many uploads). Never handed out:
+    # each run gets its own copy, so one upload cannot leak into the next.
+    data = DataGraph()
+    _load_sources(data, [s for s in shipped_graphs() if s.graph in (GRAPH_ONTOLOGY, GRAPH_SDG)])
+    return data
+
+
 def context_data() -> DataGraph:
     """A fresh data graph holding the ontology and the SDG taxonomy (the context of a steward's data)."""
     data = DataGraph()
-    _load_sources(data, [s for s in shipped_graphs() if s.graph in (GRAPH_ONTOLOGY, GRAPH_SDG)])
+    data.copy_from(_parsed_context())
     return data
 
 
