@@ -1,4 +1,4 @@
-"""The shapes themselves: they cover the ontology, say what is wrong in both languages, and load on their own."""
+"""The shapes: they cover the ontology, say what is wrong in both languages, and load on their own."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def test_warnings_are_for_incomplete_data_only(shapes: Graph) -> None:
 
 
 def test_the_sparql_rules_run_natively(shapes: Graph) -> None:
-    """Every SHACL-SPARQL shape qualifies for the native engine (else it would silently fall back to pySHACL)."""
+    """Every SHACL-SPARQL shape qualifies for the native engine (else it would fall back to pySHACL)."""
     split = split_shapes(shapes)
     sparql_shapes = set(shapes.subjects(SH.sparql, None))
     assert {c.shape for c in split.native} == sparql_shapes
