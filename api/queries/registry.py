@@ -37,6 +37,8 @@ _PARAM = re.compile(
 )
 _PARAM_SHAPE = 'NAME TYPE [= DEFAULT] "DESCRIPTION"'
 _SINGLE_KEYS = ("title", "description")
+# Query-string names the web API gives a meaning of its own, so a parameter may not take them.
+RESERVED_NAMES = {"format": "the web API's content-negotiation override, ?format=csv"}
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,8 @@ def _parse_param(where: str, value: str) -> Param:
     name = match["name"]
     if not VARIABLE_NAME.fullmatch(name):
         raise QueryDefinitionError(f"{where}: parameter name {name!r} is not [A-Za-z_][A-Za-z0-9_]*")
+    if name in RESERVED_NAMES:
+        raise QueryDefinitionError(f"{where}: parameter name {name!r} is reserved ({RESERVED_NAMES[name]})")
     try:
         kind, choices = parse_type(match["type"])
     except ValueError as error:

@@ -123,6 +123,10 @@ def test_a_good_header_is_parsed(tmp_path: Path) -> None:
         (swap('"A thing"', "A thing"), r"probe\.rq:3: a parameter reads"),
         (swap("lang enum(zh,en) = en", "lang enum(zh,en) = fr"), r"probe\.rq:4: bad default: .*'lang'"),
         (swap("# param: thing", "# param: th-ing"), r"probe\.rq:3: parameter name 'th-ing'"),
+        (
+            swap("# param: note string", "# param: format string"),
+            r"probe\.rq:5: .*'format' is reserved",
+        ),
         (swap('"A language"', '"A language"\n# param: thing iri "again"'), "declared twice"),
         (swap("# title: A good query", "# just a remark"), r"probe\.rq:1: header lines read"),
         (swap("?thing rdfs:label", "?other rdfs:label"), r"parameter \?thing is declared but unused"),
