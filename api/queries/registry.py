@@ -9,8 +9,9 @@ Header format (docs/design.md): the file opens with comment lines
 
 A default is a bare word or a double-quoted text. Loading checks more than the header, so that a defect shows
 when the registry loads rather than on some later request: the query must be a SELECT that parses, every
-parameter must occur in its WHERE clause and be projected (pyoxigraph binds only projected variables, and the
-remote store's VALUES block needs the same), and every default must be a valid value of its type.
+parameter must occur in its WHERE clause and be projected (pyoxigraph's substitutions bind only projected
+variables, and the VALUES block `run()` and the remote store use answers the same only then), and every
+default must be a valid value of its type.
 """
 
 from __future__ import annotations
