@@ -434,3 +434,33 @@ def test_programme_overview_of_an_unknown_programme_counts_nothing(
     shipped_store: ox.Store, registry: QueryRegistry
 ) -> None:
     assert run(shipped_store, registry["programme-overview"], {"programme": DEMO}).rows == []
+
+
+# One call per query whose answer should use every column: a column never bound points to a misspelt term.
+EVERY_COLUMN = {
+    "area-sdg-matrix": {},
+    "areas": {},
+    "commitment-provenance": {"commitment": commitment("05/item/4")},
+    "commitments-by-area": {"area": area("1")},
+    "commitments-by-framework": {"framework": framework("one-health")},
+    "commitments-by-sdg": {"sdg": f"{SDG}6"},
+    "mechanisms": {},
+    "programme-overview": {},
+    "programme-sections": {},
+    "section-commitments": {"number": "4"},
+    "text-search": {"text": "海绵城市"},
+}
+
+
+def test_every_query_has_a_full_answer_case(registry: QueryRegistry) -> None:
+    assert set(EVERY_COLUMN) == set(registry)
+
+
+@pytest.mark.parametrize(("name", "params"), EVERY_COLUMN.items())
+def test_every_projected_column_is_bound_somewhere(
+    shipped_store: ox.Store, registry: QueryRegistry, name: str, params: dict[str, str]
+) -> None:
+    result = run(shipped_store, registry[name], params)
+    assert result.rows
+    unbound = [column for column in result.variables if all(column not in row for row in result.rows)]
+    assert unbound == []
