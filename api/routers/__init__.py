@@ -1,0 +1,1 @@
+"""HTTP routers, one module per resource; `api.app.ROUTERS` lists which are mounted."""
