@@ -40,7 +40,7 @@ OUT = ROOT / "bench/out"
 MIX = ROOT / "bench/mix.lua"
 ALL_SERVERS = ("coopkg-1", "coopkg-N", "coopkg-remote", "oxigraph", "rdflib-endpoint", "baseline")
 # The gateway's named-query route; bench/named.py formats it with the query name.
-NAMED_ROUTE = "/queries/{name}"
+NAMED_ROUTE = "/api/queries/{name}"
 
 
 def ensure_data(size: str, seed: int) -> tuple[Path, float | None]:
