@@ -245,7 +245,9 @@ def run_size(size: str, args: argparse.Namespace, results: dict[str, Any], save:
         entry["servers"][target.name] = measure(target, loads, commitments, args, logs)
         save()
     if args.extras:
-        entry["extras"] = extras.run_all(data, size, args.seed, logs, args.startup_timeout)
+        entry["extras"] = extras.run_all(
+            data, size, args.seed, logs, args.startup_timeout, args.validate_timeout
+        )
         save()
 
 
@@ -311,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
         "--workloads",
         default="",
         help="comma-separated name prefixes to keep (e.g. aggregate,named:areas,page-); default all",
+    )
+    parser.add_argument(
+        "--validate-timeout", type=float, default=1200, help="seconds each validator may take (--extras)"
     )
     parser.add_argument("--extras", action="store_true", help="also the start-up and validation comparisons")
     args = parser.parse_args(argv)
