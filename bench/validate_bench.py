@@ -1,0 +1,153 @@
+"""How long `coopkg validate` takes, and how much memory, on the shipped graph and on synthetic data.
+
+    .venv/bin/python bench/validate_bench.py                       # shipped graph + synthetic 100k
+    .venv/bin/python bench/validate_bench.py --sizes 100k 1M       # other synthetic sizes
+    .venv/bin/python bench/validate_bench.py --baseline            # also a plain pyshacl.validate call
+
+Each measurement runs in a fresh Python process, so its peak RSS is its own (ru_maxrss). The synthetic data
+comes from bench/generate.py (programmes shaped like the real one, with their source texts), cached under
+bench/out/validate/. "coopkg" is what `coopkg validate FILE` does (parse, pySHACL for core SHACL, SPARQL rules
+natively in pyoxigraph); "pyshacl" is the plain call a user would write: rdflib parses the file and
+`pyshacl.validate(data, shacl_graph=shapes, inference="none")` runs everything. The baseline is skipped above
+--baseline-max triples (it runs each SPARQL rule once per focus node and takes minutes at 100k).
+This is a benchmark script, not a test: it prints figures, it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out" / "validate"
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
+
+# Runs in the child process: prints one JSON line with seconds, peak RSS and the report's counts.
+_CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+kind, path, sources = sys.argv[1], sys.argv[2], sys.argv[3]
+started = time.perf_counter()
+if kind == "pyshacl":
+    import pyshacl
+    from rdflib import Dataset, Graph
+    from api.validation.shapes import read_shapes_graph, shape_files
+    from api.validation.run import attach_source_texts
+    shapes = read_shapes_graph(shape_files())
+    dataset = Dataset()
+    dataset.parse(path, format="nquads" if path.endswith(".nq") else "turtle")
+    data = Graph()
+    for s, p, o, _ in dataset.quads():
+        data.add((s, p, o))
+    # The same data graph coopkg validates: each source document with its text (coopkg-rules.ttl).
+    from rdflib import RDF, Literal, URIRef
+    for document, name in list(data.subject_objects(URIRef("https://w3id.org/coopkg/def#sourceFile"))):
+        text_path = Path(sources) / str(name)
+        if text_path.is_file():
+            with text_path.open(encoding="utf-8", newline="") as handle:
+                data.add((document, RDF.value, Literal(handle.read())))
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+    from api.validation.report import ValidationReport
+    counts = ValidationReport.from_graph(report).counts
+else:
+    from api.validation.run import validate_files, validate_shipped
+    if kind == "shipped":
+        report = validate_shipped()
+    else:
+        report = validate_files([Path(path)], source_dirs=[Path(sources)], engine=kind)
+    conforms, counts = report.conforms, report.counts
+seconds = time.perf_counter() - started
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "conforms": conforms, "counts": counts}))
+"""
+
+
+def synthetic(size: str) -> Path:
+    path = OUT / f"{size}.nq"
+    if not path.is_file():
+        OUT.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "generate.py"),
+                "--triples",
+                size,
+                "--seed",
+                "1",
+                "--out",
+                str(path),
+                "--sources-dir",
+                str(OUT / "sources"),
+            ],
+            check=True,
+        )
+    return path
+
+
+def measure(kind: str, path: str, timeout: float) -> dict[str, object]:
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, kind, path, str(OUT)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"stopped after {timeout:.0f} s"}
+    if done.returncode != 0:
+        return {
+            "error": done.stderr.strip().splitlines()[-1]
+            if done.stderr.strip()
+            else f"exit {done.returncode}"
+        }
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", nargs="*", default=["100k"], choices=sorted(SIZES))
+    parser.add_argument("--baseline", action="store_true", help="also time a plain pyshacl.validate call")
+    parser.add_argument("--baseline-max", type=int, default=100_000, help="largest size for the baseline")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds one measurement may take")
+    args = parser.parse_args()
+
+    rows: list[tuple[str, str, int, dict[str, object]]] = []
+    started = time.perf_counter()
+    rows.append(("shipped graph", "coopkg", 0, measure("shipped", "-", args.timeout)))
+    for size in args.sizes:
+        path = synthetic(size)
+        triples = count_lines(path)
+        rows.append((f"synthetic {size}", "coopkg", triples, measure("fast", str(path), args.timeout)))
+        if args.baseline and SIZES[size] <= args.baseline_max:
+            rows.append(
+                (f"synthetic {size}", "pyshacl", triples, measure("pyshacl", str(path), args.timeout))
+            )
+
+    print(f"{'data':<16} {'engine':<8} {'quads':>9} {'seconds':>9} {'peak MB':>9}  report")
+    for data, engine, triples, result in rows:
+        if "error" in result:
+            print(f"{data:<16} {engine:<8} {triples or '':>9} {'-':>9} {'-':>9}  {result['error']}")
+            continue
+        print(
+            f"{data:<16} {engine:<8} {triples or '':>9} {result['seconds']:>9.1f} {result['peak_mb']:>9.0f}  "
+            f"conforms={result['conforms']} {result['counts']}"
+        )
+    print(f"(total {time.perf_counter() - started:.0f} s; Python {sys.version.split()[0]})")
+
+
+if __name__ == "__main__":
+    main()
