@@ -30,6 +30,7 @@ from api.store.guard import ServiceAllowlist
 ROUTERS: list[str] = [
     "api.routers.health:router",
     "api.routers.sparql:router",
+    "api.routers.validate:router",
 ]
 PROBLEM_BASE = "https://w3id.org/coopkg/problem/"
 EXPOSED_HEADERS = ["ETag", "Last-Modified", "Coopkg-Results-Truncated", "Coopkg-Results-Limit", "Link"]
