@@ -148,7 +148,7 @@ def diagram(catalogue: Catalogue, programme: str, lang: str) -> Markup:
     areas = sorted(first_section, key=lambda iri: (first_section[iri], iri))
     frameworks = sorted({f for _, f in area_framework}, key=lambda iri: catalogue.label(iri, lang))
     columns = [sections, areas, frameworks]
-    box_w, box_h, gap, col_gap, top = 230, 26, 8, 120, 34
+    box_w, box_h, gap, col_gap, top = 270, 26, 8, 80, 34
     rows = max(len(column) for column in columns) or 1
     height = top + rows * (box_h + gap) + 4
     width = 3 * box_w + 2 * col_gap + 4
