@@ -30,6 +30,10 @@ from api.store.guard import ServiceAllowlist
 ROUTERS: list[str] = [
     "api.routers.health:router",
     "api.routers.sparql:router",
+    "api.routers.ids:router",
+    "api.routers.rest:router",
+    "api.routers.rest:queries_router",
+    "api.routers.pages:router",
     "api.routers.validate:router",
 ]
 PROBLEM_BASE = "https://w3id.org/coopkg/problem/"
