@@ -31,6 +31,7 @@ from api.validation.inputs import MEDIA_TYPES, InputFormat, format_for_media_typ
 JSON, TURTLE, JSON_LD = "application/json", "text/turtle", "application/ld+json"
 OFFERS = [JSON, TURTLE, JSON_LD]
 _EXECUTOR = "validation_executor"
+_MAX_FILES = 20  # the document and its source texts
 
 
 @asynccontextmanager
@@ -56,13 +57,15 @@ def _executor(app: Any) -> ProcessPoolExecutor:
     return executor
 
 
-def _run(data: bytes, format_name: str, source: str, media_type: str) -> tuple[dict[str, Any], str | None]:
+def _run(
+    data: bytes, format_name: str, source: str, texts: dict[str, bytes], media_type: str
+) -> tuple[dict[str, Any], str | None]:
     """In the worker process: validate and render. Returns the JSON report, and the RDF body if asked."""
     from api.validation.inputs import format_by_name
     from api.validation.render import render_jsonld, render_turtle, report_as_dict
     from api.validation.run import validate_document
 
-    report = validate_document(data, format_by_name(format_name), source=source)
+    report = validate_document(data, format_by_name(format_name), source=source, texts=texts)
     summary = report_as_dict(report)
     if media_type == TURTLE:
         return summary, render_turtle(report)
@@ -86,14 +89,15 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-async def _upload(request: Request, body: bytes) -> tuple[bytes, InputFormat, str]:
-    """The `file` part of a multipart body, and its format (from the part's type, else its file name)."""
+async def _upload(request: Request, body: bytes) -> tuple[bytes, InputFormat, str, dict[str, bytes]]:
+    """The `file` part of a multipart body, its format (from the part's type, else its file name), and the
+    source texts sent as `source` parts (named as coop:sourceFile names them)."""
 
     async def stream() -> AsyncGenerator[bytes, None]:
         yield body
 
     try:
-        form = await MultiPartParser(request.headers, stream(), max_files=1, max_fields=10).parse()
+        form = await MultiPartParser(request.headers, stream(), max_files=_MAX_FILES, max_fields=10).parse()
     except MultiPartException as error:
         raise BadRequest(f"the multipart body cannot be read: {error.message}") from None
     upload = form.get("file")
@@ -101,11 +105,16 @@ async def _upload(request: Request, body: bytes) -> tuple[bytes, InputFormat, st
         raise BadRequest("a multipart upload needs a `file` part holding the RDF document")
     data = await upload.read()
     name = upload.filename or "upload"
+    texts = {}
+    for part in form.getlist("source"):
+        if not isinstance(part, UploadFile) or not part.filename:
+            raise BadRequest("each `source` part is a source text file with its file name")
+        texts[part.filename] = await part.read()
     content_type = (upload.content_type or "").split(";")[0].strip().lower()
     if content_type in MEDIA_TYPES:
-        return data, format_for_media_type(content_type), name
+        return data, format_for_media_type(content_type), name, texts
     try:
-        return data, format_for_path(Path(Path(name).name)), name
+        return data, format_for_path(Path(Path(name).name)), name, texts
     except UnusableInput:  # format_for_path words its error for the CLI; say it for HTTP
         raise UnsupportedMediaType(
             f"cannot tell the RDF format of the uploaded {name!r}: give the part a Content-Type "
@@ -170,7 +179,14 @@ _RESPONSE_EXAMPLE = {
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
-                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "source": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                                "description": "Source texts the quotes come from, named as coop:sourceFile.",
+                            },
+                        },
                         "required": ["file"],
                     }
                 },
@@ -185,13 +201,13 @@ async def validate(request: Request) -> Response:
     fmt = None if multipart else format_for_media_type(content_type)  # 415 before reading the body
     body = await _read_body(request, request.app.state.settings.max_body)
     if fmt is None:
-        data, fmt, source = await _upload(request, body)
+        data, fmt, source, texts = await _upload(request, body)
     else:
-        data, source = body, "request body"
+        data, source, texts = body, "request body", {}
     if not data.strip():
         raise BadRequest("the body is empty: send the RDF document to validate")
     summary, rdf = await asyncio.get_running_loop().run_in_executor(
-        _executor(request.app), _run, data, fmt.name, source, media_type
+        _executor(request.app), _run, data, fmt.name, source, texts, media_type
     )
     counts = summary["counts"]
     headers = {

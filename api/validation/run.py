@@ -7,7 +7,8 @@ coopkg-rules.ttl: the text is added as `<document> rdf:value "…"` so SPARQL ca
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path, PurePosixPath
 
@@ -137,11 +138,16 @@ def validate_document(
     fmt: InputFormat,
     *,
     source: str = "request body",
+    texts: Mapping[str, bytes] | None = None,
     shapes: Shapes | None = None,
     engine: Engine = "fast",
 ) -> ValidationReport:
-    """Validate one uploaded document in context; source texts come only from the shipped data/sources/."""
+    """Validate one uploaded document in context. Source texts are the uploaded `texts` (by file name) and
+    the shipped data/sources/."""
     graph = context_data()
     parse_into(graph, data, fmt, source)
-    attach_source_texts(graph, _shipped_dirs())
+    with tempfile.TemporaryDirectory(prefix="coopkg-sources-") as folder:
+        for name, content in (texts or {}).items():
+            (Path(folder) / Path(name).name).write_bytes(content)  # the bare name: never outside `folder`
+        attach_source_texts(graph, [Path(folder), *_shipped_dirs()])
     return validate_data(graph, shapes or shipped_shapes(), engine=engine)

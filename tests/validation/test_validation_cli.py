@@ -64,13 +64,15 @@ def test_json_report_has_conforms_counts_and_results() -> None:
 
 @pytest.mark.parametrize("report_format", ["turtle", "jsonld"])
 def test_rdf_reports_parse(report_format: str) -> None:
-    _, out, _ = run(str(INVALID_DIR / "period-order.ttl"), "--sources", str(VALID_DIR), "--format", report_format)
+    _, out, _ = run(
+        str(INVALID_DIR / "period-order.ttl"), "--sources", str(VALID_DIR), "--format", report_format
+    )
     graph = Graph().parse(data=out, format="turtle" if report_format == "turtle" else "json-ld")
     assert len(graph) > 5
 
 
 def test_several_files_are_validated_together(tmp_path: Path, valid_file: Path) -> None:
-    # The valid example split in two files (as N-Triples and JSON-LD): neither conforms alone, both together do.
+    # The valid example split in two files (N-Triples and JSON-LD): neither conforms alone, both do.
     graph = Graph().parse(valid_file)
     triples = sorted(graph)
     first, second = Graph(), Graph()
@@ -100,7 +102,9 @@ def test_data_format_overrides_the_extension(tmp_path: Path, valid_file: Path) -
         (b"\xff\xfe<a>", "binary.nt", "binary.nt"),
     ],
 )
-def test_unusable_input_is_one_line_and_exit_2(tmp_path: Path, content: bytes | None, name: str, expected: str) -> None:
+def test_unusable_input_is_one_line_and_exit_2(
+    tmp_path: Path, content: bytes | None, name: str, expected: str
+) -> None:
     path = tmp_path / name
     if content is not None:
         path.write_bytes(content)
