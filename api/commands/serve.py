@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -47,27 +48,35 @@ def command(**options: Any) -> None:
     from api.app import create_app
     from api.errors import CoopkgError
     from api.settings import Settings
+    from api.store.data import build, sources_for
 
     overrides = {name: value for name, value in options.items() if value not in (None, ())}
     for name in ("data", "service_allow"):
         if name in overrides:
             overrides[name] = list(overrides[name])
-    try:
-        settings = Settings(**overrides)
-        app = create_app(settings)
-    except ValidationError as error:
-        raise click.UsageError(_explain(error)) from None
-    except CoopkgError as error:
-        raise click.ClickException(error.detail) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level="info",
-        access_log=False,
-        timeout_graceful_shutdown=30,
-    )
+    with tempfile.TemporaryDirectory(prefix="coopkg-store-") as scratch:
+        try:
+            settings = Settings(**overrides)
+            if settings.store == "oxigraph":
+                # Build (or check) the on-disk store before uvicorn starts, so bad data stops `serve` with
+                # one clear line (file, line, reason) instead of a failed lifespan; the app then reuses it.
+                store_dir = settings.store_dir or Path(scratch) / "store"
+                build(store_dir, sources_for(settings.data))
+                settings = settings.model_copy(update={"store_dir": store_dir})
+            app = create_app(settings)
+        except ValidationError as error:
+            raise click.UsageError(_explain(error)) from None
+        except CoopkgError as error:
+            raise click.ClickException(error.detail) from None
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            access_log=False,  # coopkg.access logs one line per query with its duration and size
+            timeout_graceful_shutdown=30,
+        )
 
 
 def _explain(error: Any) -> str:

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import parse_qs
 
+import anyio
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 
@@ -220,7 +221,8 @@ def _not_modified(request: Request, etag: str) -> bool:
 async def _run(request: Request, query: str, fields: dict[str, list[str]], *, cacheable: bool) -> Response:
     settings = _settings(request)
     store = _store(request)
-    info = inspect_query(query, _allowlist(request), max_length=settings.max_body)
+    # Lexing a query near the body limit takes most of a second: in a thread, so other clients are served.
+    info = await anyio.to_thread.run_sync(inspect_query, query, _allowlist(request), settings.max_body)
     dataset = _dataset(fields)
     offers = RESULTS_OFFERS if info.kind in ("select", "ask") else GRAPH_OFFERS
     chosen = negotiate(request.headers.get("accept"), offers, _one(fields, "format"))
@@ -239,7 +241,8 @@ async def _run(request: Request, query: str, fields: dict[str, list[str]], *, ca
         headers["Cache-Control"] = "no-store"
     started = time.perf_counter()
     try:
-        response = await store.execute(QueryRequest(query, {}, dataset, media_type, None))
+        endpoint = str(request.url.replace(query="", fragment=""))
+        response = await store.execute(QueryRequest(query, {}, dataset, media_type, None, endpoint))
     except Exception as error:
         status = getattr(error, "status", 500)
         _log(request, info.form, status, started, 0, False)
@@ -249,7 +252,7 @@ async def _run(request: Request, query: str, fields: dict[str, list[str]], *, ca
         headers["Coopkg-Results-Limit"] = str(settings.max_rows)
     content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
     if request.method == "HEAD":
-        await response.body.aclose()  # type: ignore[attr-defined]
+        await _close(response.body)
         return Response(status_code=200, headers=headers, media_type=content_type)
     return StreamingResponse(
         _logged(request, info.form, started, response.body, response.truncated),
@@ -271,7 +274,14 @@ async def _logged(
         status = 499  # the client went away or the stream broke midway
         raise
     finally:
+        await _close(body)  # hands the store's resources back (a worker, a connection) at once
         _log(request, form, status, started, size, truncated)
+
+
+async def _close(body: AsyncIterator[bytes]) -> None:
+    close = getattr(body, "aclose", None)
+    if close is not None:
+        await close()
 
 
 def _log(request: Request, form: str, status: int, started: float, size: int, truncated: bool) -> None:

@@ -49,6 +49,7 @@ class Job:
     dataset: Dataset | None = None
     bindings: Mapping[str, Term] | None = None
     prefixes: Mapping[str, str] | None = None
+    base_iri: str | None = None
 
 
 @dataclass
@@ -61,7 +62,7 @@ class Prepared:
 
 
 def _query(store: ox.Store, job: Job) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    options: dict[str, object] = {}
+    options: dict[str, object] = {"base_iri": job.base_iri}
     if job.dataset is not None:
         # The protocol's dataset replaces the query's FROM / FROM NAMED (SPARQL 1.1 Protocol §2.1.4); a
         # graph the store does not hold is simply empty: nothing is ever fetched.

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import anyio
-
 from api.settings import Settings
 from api.store.base import Store
 
@@ -22,12 +20,7 @@ async def open_store(settings: Settings) -> Opened:
         from api.store.remote import RemoteStore
 
         return Opened(RemoteStore.from_settings(settings), None)
-    from api.store.data import in_memory, sources_for
-    from api.store.inprocess import InProcessStore
+    from api.store.embedded import EmbeddedStore
 
-    def build() -> tuple[InProcessStore, None]:
-        store, version = in_memory(sources_for(settings.data))
-        return InProcessStore(store, version=version, max_rows=settings.max_rows), None
-
-    store, modified = await anyio.to_thread.run_sync(build)
-    return Opened(store, modified)
+    store = await EmbeddedStore.open(settings)
+    return Opened(store, store.modified)

@@ -44,6 +44,7 @@ class InProcessStore(TypedQueries):
             dataset=request.dataset,
             bindings=dict(request.bindings),
             prefixes=info.prefixes,
+            base_iri=request.base_iri,
         )
 
         def run() -> tuple[bool, bytes]:

@@ -1,0 +1,61 @@
+"""The query worker process: opens the shared on-disk store read-only and answers jobs from its pipe.
+
+Started by `api.store.pool` as `python -m api.store.worker STORE_DIR FD`, so it imports only pyoxigraph and
+the engine, never the web application. Protocol on the socket FD (multiprocessing's message framing), one job
+at a time:
+
+    gateway -> worker   Job (pickled), or None to stop
+    worker -> gateway   ("ready", pid) once at start-up
+                        ("error", error class name, detail)          the job failed cleanly
+                        ("ok", truncated) then byte chunks (send_bytes), then b"" (end of body)
+
+If the engine crashes or runs away, the gateway kills this process and starts another; nothing here needs
+to clean up, because the store is read-only.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+
+from api.errors import CoopkgError
+from api.store.engine import ChunkWriter, Job, prepare
+
+
+def main(conn: Connection, store_path: str) -> None:
+    # Ctrl-C in a terminal reaches the whole process group: the gateway decides when workers stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    store = ox.Store.read_only(store_path)
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):  # the gateway is gone
+            return
+        if job is None:
+            return
+        _answer(conn, store, job)
+
+
+def _answer(conn: Connection, store: ox.Store, job: Job) -> None:
+    try:
+        prepared = prepare(store, job)
+    except CoopkgError as error:
+        conn.send(("error", type(error).__name__, error.detail))
+        return
+    except Exception as error:  # an engine failure we do not classify: reported, the worker stays usable
+        conn.send(("error", "BadGateway", f"The query engine failed: {type(error).__name__}: {error}"))
+        return
+    conn.send(("ok", prepared.truncated))
+    writer = ChunkWriter(conn.send_bytes)
+    prepared.write(writer)  # type: ignore[arg-type]  # a RawIOBase is the binary writer pyoxigraph needs
+    writer.flush()
+    conn.send_bytes(b"")
+
+
+if __name__ == "__main__":
+    main(Connection(int(sys.argv[2])), sys.argv[1])

@@ -1,0 +1,101 @@
+"""A real `coopkg serve` process on a free loopback port, for tests that need real HTTP and real workers.
+
+`Gateway.start()` launches it in its own process group (so `stop()` reaches the query workers too) and polls
+`/health` and a trivial query until it answers; no fixed sleeps, no fixed ports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+COOPKG = str(Path(sys.executable).parent / "coopkg")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Gateway:
+    """`coopkg serve ARGS` with COOPKG_* settings from `env`; output goes to `log`."""
+
+    log: Path
+    args: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def sparql(self) -> str:
+        return f"{self.base}/sparql"
+
+    def start(self, ready_within: float = 90.0) -> Gateway:
+        env = {**os.environ, **self.env, "COOPKG_HOST": "127.0.0.1", "COOPKG_PORT": str(self.port)}
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [COOPKG, "serve", *self.args],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + ready_within
+        delay = 0.05
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"coopkg serve exited with {self.process.returncode}:\n{self.output()}")
+            with contextlib.suppress(httpx.HTTPError):
+                answer = httpx.get(self.sparql, params={"query": "ASK {}"}, timeout=5)
+                if answer.status_code == 200:
+                    return self
+            time.sleep(delay)  # polling back-off while the process starts
+            delay = min(delay * 1.5, 0.5)
+        self.stop()
+        raise RuntimeError(f"coopkg serve was not ready after {ready_within:.0f} s:\n{self.output()}")
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+
+    def worker_pids(self) -> list[int]:
+        """The query workers: child processes of the server running api.store.worker."""
+        assert self.process is not None
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            with contextlib.suppress(OSError):
+                stat = (entry / "stat").read_text()
+                parent = int(stat.rsplit(")", 1)[1].split()[1])
+                command = (entry / "cmdline").read_bytes()
+                if parent == self.process.pid and b"api.store.worker" in command:
+                    found.append(int(entry.name))
+        return sorted(found)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(5)
