@@ -35,6 +35,7 @@ class QueryRequest:
     # Media type the body must be serialised in (already negotiated), e.g. application/sparql-results+json.
     media_type: str = "application/sparql-results+json"
     timeout: float | None = None  # seconds; None means the settings' default
+    base_iri: str | None = None  # resolves relative IRIs in the query (the protocol: the endpoint's URL)
 
 
 @dataclass
