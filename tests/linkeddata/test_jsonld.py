@@ -10,7 +10,7 @@ import pytest
 
 from api.linkeddata import describe, jsonld
 from api.linkeddata.namespaces import ID
-from api.store.base import Store
+from api.store.inprocess import InProcessStore
 
 ITEM = f"{ID}programme/cn-dk-green-2023-2026/section/04/item/1"
 
@@ -36,7 +36,7 @@ def our_iris(store: ox.Store) -> list[str]:
     return sorted(subjects)
 
 
-def test_every_description_round_trips(shipped_store: ox.Store, memory_store: Store) -> None:
+def test_every_description_round_trips(shipped_store: ox.Store, memory_store: InProcessStore) -> None:
     iris = our_iris(shipped_store)
     assert len(iris) > 150  # programme, 12 sections, 49 commitments, paragraphs, areas, frameworks, ...
     for iri in iris:
@@ -45,14 +45,14 @@ def test_every_description_round_trips(shipped_store: ox.Store, memory_store: St
         assert expand(document) == canonical(description.triples), iri
 
 
-def test_ontology_round_trips(memory_store: Store) -> None:
+def test_ontology_round_trips(memory_store: InProcessStore) -> None:
     description = asyncio.run(describe.ontology(memory_store))
     document = jsonld.frame(description.triples, description.iri, "/context.jsonld")
     assert "@graph" in document
     assert expand(document) == canonical(description.triples)
 
 
-def test_commitment_is_framed_with_short_keys(memory_store: Store) -> None:
+def test_commitment_is_framed_with_short_keys(memory_store: InProcessStore) -> None:
     description = asyncio.run(describe.describe(memory_store, ITEM))
     document = jsonld.frame(description.triples, ITEM, "/context.jsonld")
     assert "@graph" not in document  # the commitment is the one top object, everything else nested in it
