@@ -28,6 +28,26 @@ GOALS = tuple(range(1, 18))
 _FONT = 13
 
 
+def _luminance(red: float, green: float, blue: float) -> float:
+    """WCAG relative luminance of an sRGB colour (channels 0-1)."""
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def ink_for(colour: str, opacity: float) -> str:
+    """White or near-black text, whichever contrasts more with `colour` laid at `opacity` over white."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    red, green, blue = (1 - opacity + opacity * c for c in channels)
+    background = _luminance(red, green, blue)
+    dark = _luminance(0x11 / 255, 0x18 / 255, 0x27 / 255)
+    white_contrast = 1.05 / (background + 0.05)
+    dark_contrast = (background + 0.05) / (dark + 0.05)
+    return "#fff" if white_contrast > dark_contrast else "#111827"
+
+
 def text_width(text: str, size: float = _FONT) -> float:
     """Approximate rendered width: wide (CJK) characters one em, others about half of one."""
     return sum(size if unicodedata.east_asian_width(ch) in ("W", "F") else size * 0.56 for ch in text)
@@ -87,7 +107,8 @@ def heatmap(catalogue: Catalogue, programme: str, lang: str) -> Markup:
             f"<title>SDG {goal}: {escape(name)}</title>"
             f'<rect x="{x + 1}" y="4" width="{cell - 2}" height="{head - 8}" rx="3" '
             f'fill="{SDG_COLOURS[goal]}"/>'
-            f'<text x="{x + cell / 2}" y="{head / 2 + 5}" text-anchor="middle" fill="#fff" '
+            f'<text x="{x + cell / 2}" y="{head / 2 + 5}" text-anchor="middle" '
+            f'fill="{ink_for(SDG_COLOURS[goal], 1)}" '
             f'font-weight="700">{goal}</text></a>'
         )
     for row, area in enumerate(areas):
@@ -103,7 +124,7 @@ def heatmap(catalogue: Catalogue, programme: str, lang: str) -> Markup:
             count = counts.get((area, goal), 0)
             if count:
                 opacity = 0.25 + 0.75 * count / most
-                ink = "#fff" if opacity > 0.55 else "#111827"
+                ink = ink_for(SDG_COLOURS[goal], opacity)
                 unit = "条承诺" if lang == "zh" else (" commitment" if count == 1 else " commitments")
                 parts.append(
                     f'<g class="cell" data-goal="{goal}" data-count="{count}">'
