@@ -115,7 +115,7 @@ def test_zh_en_switch(client: TestClient) -> None:
     zh = page(client, f"/id/{P}/section/05?lang=zh")
     assert en.having("html", lang="en")
     assert zh.having("html", lang="zh")
-    (switch,) = [a for a in en.having("a", **{"class": "switch"})]
+    (switch,) = en.having("a", **{"class": "switch"})
     assert switch["href"] is not None
     assert "lang=zh" in switch["href"]
     assert "Section" in en.all_text
