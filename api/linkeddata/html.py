@@ -103,7 +103,9 @@ def _headings(catalogue: Catalogue, iri: str, lang: Lang) -> dict[str, Any]:
 
 async def goal(site: Site, store: Store, request: Request, lang: Lang, number: int) -> str:
     if not 1 <= number <= 17:
-        raise NotFound(f"there is no SDG goal {number}; goals are numbered 1 to 17")
+        raise NotFound(
+            f"/sdg/{request.path_params.get('goal', number)}: SDG goals are numbered 1 to 17, e.g. /sdg/6"
+        )
     iri = f"{SDG}{number}"
     catalogue = await site.catalogue(store)
     labeller = Labeller(catalogue, lang)
@@ -113,7 +115,10 @@ async def goal(site: Site, store: Store, request: Request, lang: Lang, number: i
         for alignment in commitment.alignments:
             if alignment.goal == number:
                 by_target[alignment.target].append(commitment.iri)
-    targets = [(labeller.link(target), items) for target, items in sorted(by_target.items(), key=_target_key)]
+    targets = [
+        (target[len(SDG) :], labeller.link(target), items)
+        for target, items in sorted(by_target.items(), key=_target_key)
+    ]
     context = base_context(request, lang)
     return site.render(
         "list.html",
@@ -257,8 +262,13 @@ async def ontology(site: Site, store: Store, request: Request, lang: Lang) -> st
             groups["properties"].append(entry)
         else:
             groups["concepts"].append(entry)
-    ontology_props = {t.predicate.value: t.object for t in description.about(ONTOLOGY)}
-    title = ontology_props.get(PREFIXES["dct"] + "title") or ontology_props.get(rdfs + "label")
+    titles = {
+        t.object.language: t.object.value
+        for t in description.about(ONTOLOGY)
+        if t.predicate.value in (PREFIXES["dct"] + "title", rdfs + "label")
+        and isinstance(t.object, ox.Literal)
+    }
+    title = titles.get(lang) or titles.get("en") or next(iter(titles.values()), "coopkg ontology")
     reused = [
         (prefix, namespace)
         for prefix, namespace in PREFIXES.items()
@@ -269,7 +279,7 @@ async def ontology(site: Site, store: Store, request: Request, lang: Lang) -> st
         base_context(request, lang, alternates_for="/def")
         | {
             "iri": ONTOLOGY,
-            "title": title.value if isinstance(title, ox.Literal) else "coopkg ontology",
+            "title": title,
             "comment": None,
             "groups": [
                 ("classes", words["classes"], groups["classes"]),

@@ -4,6 +4,7 @@ downloads), the VoID description and the stylesheet. Server-rendered; everything
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Annotated
 
@@ -11,14 +12,14 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 
-from api.conneg import negotiate
-from api.errors import NotFound
+from api.conneg import negotiate, prefers_html
+from api.errors import CoopkgError, NotFound
 from api.linkeddata import html, listing
 from api.linkeddata.describe import Description, render
 from api.linkeddata.downloads import BY_NAME, VOID_QUERY, void_access, write_dump
 from api.linkeddata.formats import BY_MEDIA_TYPE, RDF_REPRESENTATIONS
 from api.linkeddata.i18n import Lang
-from api.linkeddata.site import LANG_COOKIE, PAGE_CSP, Site, page_lang, site, store
+from api.linkeddata.site import LANG_COOKIE, PAGE_CSP, Site, base_context, page_lang, site, store
 from api.queries import default_registry
 from api.settings import Settings
 from api.store.base import SelectResult, Store
@@ -43,30 +44,40 @@ def _page(request: Request, body: str, lang: Lang, status: int = 200) -> HTMLRes
     return response
 
 
+async def _html(request: Request, site_: Site, produce: Awaitable[str]) -> HTMLResponse:
+    """The page `produce` renders; a domain error becomes an HTML error page for browsers (problem+json for
+    other clients, through the app's one error mapping)."""
+    lang = page_lang(request)
+    try:
+        return _page(request, await produce, lang)
+    except CoopkgError as error:
+        if not prefers_html(request.headers.get("accept")):
+            raise
+        context = base_context(request, lang) | {"status": error.status, "title": error.title}
+        body = site_.render("error.html", context | {"detail": error.detail})
+        return _page(request, body, lang, error.status)
+
+
 def _base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
 @router.get("/", response_class=HTMLResponse, summary="Home page: the programme, its counts and pictures")
 async def home(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
-    lang = page_lang(request)
-    return _page(request, await html.home(site_, store_, request, lang), lang)
+    return await _html(request, site_, html.home(site_, store_, request, page_lang(request)))
 
 
 @router.get("/mechanisms", response_class=HTMLResponse, summary="The recurring mechanisms")
 async def mechanisms(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
-    lang = page_lang(request)
-    return _page(request, await html.mechanisms(site_, store_, request, lang), lang)
+    return await _html(request, site_, html.mechanisms(site_, store_, request, page_lang(request)))
 
 
 @router.get(
     "/sdg/{goal}", response_class=HTMLResponse, summary="An SDG goal and the commitments aligned to it"
 )
 async def sdg_goal(goal: str, request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
-    if not goal.isdigit():
-        raise NotFound(f"/sdg/{goal}: goals are numbered 1 to 17, e.g. /sdg/6")
-    lang = page_lang(request)
-    return _page(request, await html.goal(site_, store_, request, lang, int(goal)), lang)
+    number = int(goal) if goal.isdigit() else 0  # html.goal refuses anything but 1-17 with a NotFound
+    return await _html(request, site_, html.goal(site_, store_, request, page_lang(request), number))
 
 
 @router.get(
@@ -98,8 +109,7 @@ async def query_page(request: Request, site_: SiteDep, store_: StoreDep) -> HTML
 
 @router.get("/downloads", response_class=HTMLResponse, summary="Downloads page")
 async def downloads(request: Request, site_: SiteDep) -> HTMLResponse:
-    lang = page_lang(request)
-    return _page(request, await html.downloads_page(site_, request, lang), lang)
+    return await _html(request, site_, html.downloads_page(site_, request, page_lang(request)))
 
 
 @router.get(

@@ -213,3 +213,14 @@ def test_ink_contrast() -> None:
     assert ink_for("#FCC30B", 1) == "#111827"  # dark text on SDG 7 yellow
     assert ink_for("#19486A", 1) == "#fff"  # white on SDG 17 navy
     assert ink_for("#19486A", 0.25) == "#111827"  # a pale cell takes dark text
+
+
+def test_page_errors_are_pages_for_browsers_and_problems_for_apps(client: TestClient) -> None:
+    for path in ("/sdg/99", "/sdg/six"):
+        browser = client.get(path, headers={"Accept": "text/html"})
+        assert browser.status_code == 404
+        assert browser.headers["content-type"].startswith("text/html")
+        assert "1 to 17" in browser.text
+        app = client.get(path, headers={"Accept": "application/json"})
+        assert app.status_code == 404
+        assert app.headers["content-type"].startswith("application/problem+json")
