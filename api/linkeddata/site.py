@@ -46,6 +46,7 @@ class Site:
         )
         self.catalogues = CatalogueCache()
         self.rendered: VersionedCache[bytes] = VersionedCache()
+        self.listings: VersionedCache[tuple[bytes, dict[str, str]]] = VersionedCache(1024)  # body, headers
         self._data_dir = data_dir
         self._texts: dict[str, str | None] = {}
 

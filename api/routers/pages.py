@@ -4,7 +4,7 @@ downloads), the VoID description and the stylesheet. Server-rendered; everything
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -44,18 +44,26 @@ def _page(request: Request, body: str, lang: Lang, status: int = 200) -> HTMLRes
     return response
 
 
-async def _html(request: Request, site_: Site, produce: Awaitable[str]) -> HTMLResponse:
-    """The page `produce` renders; a domain error becomes an HTML error page for browsers (problem+json for
-    other clients, through the app's one error mapping)."""
+async def _html(
+    request: Request, site_: Site, store_: Store, produce: Callable[[], Awaitable[str]]
+) -> HTMLResponse:
+    """The page `produce` renders, cached per data version, language and query string; a domain error becomes
+    an HTML error page for browsers (problem+json for other clients, through the app's one error mapping)."""
     lang = page_lang(request)
+    key = ("page", request.url.path, str(request.query_params), lang)
+    cached = site_.rendered.get(store_.version, key)
+    if cached is not None:
+        return _page(request, cached.decode("utf-8"), lang)
     try:
-        return _page(request, await produce, lang)
+        body = await produce()
     except CoopkgError as error:
         if not prefers_html(request.headers.get("accept")):
             raise
         context = base_context(request, lang) | {"status": error.status, "title": error.title}
         body = site_.render("error.html", context | {"detail": error.detail})
         return _page(request, body, lang, error.status)
+    site_.rendered.put(store_.version, key, body.encode("utf-8"))
+    return _page(request, body, lang)
 
 
 def _base_url(request: Request) -> str:
@@ -64,12 +72,14 @@ def _base_url(request: Request) -> str:
 
 @router.get("/", response_class=HTMLResponse, summary="Home page: the programme, its counts and pictures")
 async def home(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
-    return await _html(request, site_, html.home(site_, store_, request, page_lang(request)))
+    return await _html(request, site_, store_, lambda: html.home(site_, store_, request, page_lang(request)))
 
 
 @router.get("/mechanisms", response_class=HTMLResponse, summary="The recurring mechanisms")
 async def mechanisms(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
-    return await _html(request, site_, html.mechanisms(site_, store_, request, page_lang(request)))
+    return await _html(
+        request, site_, store_, lambda: html.mechanisms(site_, store_, request, page_lang(request))
+    )
 
 
 @router.get(
@@ -77,7 +87,9 @@ async def mechanisms(request: Request, site_: SiteDep, store_: StoreDep) -> HTML
 )
 async def sdg_goal(goal: str, request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
     number = int(goal) if goal.isdigit() else 0  # html.goal refuses anything but 1-17 with a NotFound
-    return await _html(request, site_, html.goal(site_, store_, request, page_lang(request), number))
+    return await _html(
+        request, site_, store_, lambda: html.goal(site_, store_, request, page_lang(request), number)
+    )
 
 
 @router.get(
@@ -108,8 +120,10 @@ async def query_page(request: Request, site_: SiteDep, store_: StoreDep) -> HTML
 
 
 @router.get("/downloads", response_class=HTMLResponse, summary="Downloads page")
-async def downloads(request: Request, site_: SiteDep) -> HTMLResponse:
-    return await _html(request, site_, html.downloads_page(site_, request, page_lang(request)))
+async def downloads(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
+    return await _html(
+        request, site_, store_, lambda: html.downloads_page(site_, request, page_lang(request))
+    )
 
 
 @router.get(

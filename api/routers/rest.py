@@ -97,20 +97,29 @@ async def commitments(
     format: Annotated[str | None, Query(description="json or csv (overrides Accept)")] = None,
 ) -> Response:
     media = negotiate(request.headers.get("accept"), [_JSON, _CSV], format)
+    key = ("api", str(request.query_params), media)
+    cached = site_.listings.get(store_.version, key)
+    if cached is not None:  # the same listing of the same data version
+        return Response(cached[0], media_type=media, headers=cached[1])
     catalogue = await site_.catalogue(store_)
     filters = listing.Filters(area, section, sdg, framework, mechanism, q)
     items = listing.sort_commitments(listing.filter_commitments(catalogue, filters), sort)
+    headers = {"Vary": "Accept"}
     if media == _CSV:
-        return Response(listing.commitments_csv(items), media_type="text/csv; charset=utf-8")
-    paged = listing.paginate(items, page, per_page)
-    headers = {"X-Total-Count": str(paged.total), "Link": _links(request, paged), "Vary": "Accept"}
-    document = {
-        "total": paged.total,
-        "page": paged.page,
-        "per_page": paged.per_page,
-        "items": [listing.commitment_json(catalogue, c) for c in paged.items],
-    }
-    return _json(document, headers=headers)
+        body = listing.commitments_csv(items).encode("utf-8")
+    else:
+        paged = listing.paginate(items, page, per_page)
+        document = {
+            "total": paged.total,
+            "page": paged.page,
+            "per_page": paged.per_page,
+            "links": _links(request, paged),
+            "items": [listing.commitment_json(catalogue, c) for c in paged.items],
+        }
+        body = json.dumps(document, ensure_ascii=False).encode("utf-8")
+        headers |= {"X-Total-Count": str(paged.total), "Link": str(document["links"])}
+    site_.listings.put(store_.version, key, (body, headers))
+    return Response(body, media_type=media, headers=headers)
 
 
 def _links(request: Request, paged: listing.Page) -> str:

@@ -282,3 +282,14 @@ def test_openapi_has_every_query_with_typed_parameters_and_examples(client: Test
     assert "/api/sdg/goals" in paths
     commitments = paths["/api/commitments"]["get"]
     assert "example" in commitments["responses"]["200"]["content"]["application/json"]
+
+
+def test_a_repeated_listing_comes_from_the_cache_with_its_headers(client: TestClient) -> None:
+    params = {"sdg": "13", "per_page": "3", "page": "2"}
+    first = client.get("/api/commitments", params=params)
+    again = client.get("/api/commitments", params=params)
+    assert again.content == first.content
+    assert again.headers["link"] == first.headers["link"]
+    assert again.headers["x-total-count"] == first.headers["x-total-count"]
+    as_csv = client.get("/api/commitments", params=params, headers={"Accept": "text/csv"})
+    assert as_csv.headers["content-type"].startswith("text/csv")  # the media type is part of the key
