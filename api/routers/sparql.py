@@ -23,6 +23,7 @@ from fastapi.responses import StreamingResponse
 from api.conneg import negotiate
 from api.errors import (
     BadRequest,
+    NotAcceptable,
     PayloadTooLarge,
     UnsupportedMediaType,
     UpdateRefused,
@@ -69,6 +70,13 @@ CANONICAL = {
     ("graph", "text/plain"): "application/n-triples",
     ("graph", "application/json"): "application/ld+json",
     ("graph", "application/xml"): "application/rdf+xml",
+}
+# `format=` names that mean an RDF format for CONSTRUCT/DESCRIBE (SPARQLWrapper sends format=xml for RDF/XML).
+GRAPH_FORMAT_NAMES = {
+    "xml": "application/rdf+xml",
+    "json": "application/ld+json",
+    "n3": "text/turtle",
+    "rdf+xml": "application/rdf+xml",
 }
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -199,6 +207,22 @@ async def sparql_post(request: Request) -> Response:
     return await _run(request, query, fields, cacheable=False)
 
 
+def _choose(accept: str | None, offers: list[str], kind: str, formats: list[str]) -> str:
+    """The negotiated media type; `format=` overrides Accept. Clients such as SPARQLWrapper repeat `format`
+    (a short name and a media type): the first value that names an available format wins."""
+    if not formats:
+        return negotiate(accept, offers)
+    first_error: NotAcceptable | None = None
+    for value in formats:
+        name = GRAPH_FORMAT_NAMES.get(value.strip().lower(), value) if kind == "graph" else value
+        try:
+            return negotiate(accept, offers, name)
+        except NotAcceptable as error:
+            first_error = first_error or error
+    assert first_error is not None
+    raise first_error
+
+
 def _etag(version: str, query: str, dataset: Dataset | None, media_type: str) -> str:
     digest = hashlib.sha256(repr((version, query, dataset, media_type)).encode("utf-8")).hexdigest()[:32]
     return f'"{digest}"'
@@ -225,7 +249,7 @@ async def _run(request: Request, query: str, fields: dict[str, list[str]], *, ca
     info = await anyio.to_thread.run_sync(inspect_query, query, _allowlist(request), settings.max_body)
     dataset = _dataset(fields)
     offers = RESULTS_OFFERS if info.kind in ("select", "ask") else GRAPH_OFFERS
-    chosen = negotiate(request.headers.get("accept"), offers, _one(fields, "format"))
+    chosen = _choose(request.headers.get("accept"), offers, info.kind, fields.get("format", []))
     media_type = CANONICAL.get(("select" if info.kind == "ask" else info.kind, chosen), chosen)
     headers = {"Vary": "Accept"}
     if cacheable:
