@@ -15,6 +15,7 @@ to clean up, because the store is read-only.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -27,8 +28,12 @@ from api.store.engine import ChunkWriter, Job, prepare
 
 
 def main(conn: Connection, store_path: str) -> None:
-    # Ctrl-C in a terminal reaches the whole process group: the gateway decides when workers stop.
+    # Ctrl-C or a SIGTERM to the whole process group must not kill queries in flight: the gateway finishes
+    # them, then stops its workers. If the gateway itself dies, the kernel kills this worker (Linux), even
+    # in the middle of a runaway query that would never read the closed pipe.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with_parent()
     store = ox.Store.read_only(store_path)
     conn.send(("ready", os.getpid()))
     while True:
@@ -39,6 +44,16 @@ def main(conn: Connection, store_path: str) -> None:
         if job is None:
             return
         _answer(conn, store, job)
+
+
+def _die_with_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return  # elsewhere the worker exits when it next reads the closed pipe
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def _answer(conn: Connection, store: ox.Store, job: Job) -> None:

@@ -317,3 +317,20 @@ def test_bad_data_stops_serve_with_file_line_and_reason(
     assert "bad.ttl" in message
     assert "line 1" in message
     assert "Traceback" not in message
+
+
+@pytest.mark.slow
+def test_workers_die_with_the_gateway_even_mid_query(
+    start_gateway: Callable[..., Gateway], slow_data: Path
+) -> None:
+    gateway = start_gateway(["--data", str(slow_data)], {"COOPKG_QUERY_TIMEOUT": "120"})
+    workers = gateway.worker_pids()
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(lambda: httpx.get(gateway.sparql, params={"query": RUNAWAY}, timeout=130))
+        time.sleep(0.5)  # the runaway query reaches a worker
+        assert gateway.process is not None
+        os.kill(gateway.process.pid, signal.SIGKILL)  # no shutdown code runs in the gateway
+        gateway.process.wait(10)
+        with pytest.raises(httpx.HTTPError):
+            pending.result()
+    wait_for(lambda: not any(alive(pid) for pid in workers), within=10)
