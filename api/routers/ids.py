@@ -180,3 +180,14 @@ async def _source_text(site_: Site, store_: Store, document: str) -> Response:
     if text is None:
         raise NotFound(f"no source text is served for <{document}>")
     return Response(text, media_type="text/plain; charset=utf-8")
+
+
+# HEAD answers like GET (servers send no body for it): link checkers and crawlers probe IRIs this way.
+@router.head("/id/{path:path}", include_in_schema=False)
+async def thing_head(path: str, request: Request, site_: SiteDep, store_: StoreDep) -> Response:
+    return await thing(path, request, site_, store_)
+
+
+@router.head("/def", include_in_schema=False)
+async def ontology_head(request: Request, site_: SiteDep, store_: StoreDep) -> Response:
+    return await _ontology(request, site_, store_, None)

@@ -192,3 +192,12 @@ def test_source_text_is_served_exactly(client: TestClient) -> None:
     assert answer.headers["content-type"].startswith("text/plain")
     path = resources.data_dir() / "sources" / "000_e060dfadf5293257.txt"
     assert answer.content == path.read_bytes()
+
+
+def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
+    head = client.head(f"/id/{KINDS['item']}", headers={"Accept": "text/turtle"})
+    assert head.status_code == 200
+    assert head.headers["content-type"].startswith("text/turtle")
+    assert head.content == b""
+    assert client.head("/id/no/such/thing", headers={"Accept": "text/turtle"}).status_code == 404
+    assert client.head("/def", headers={"Accept": "text/turtle"}).status_code == 200
