@@ -89,7 +89,7 @@ def heatmap(catalogue: Catalogue, programme: str, lang: str) -> Markup:
     areas = programme_areas(catalogue, programme)
     counts = heatmap_counts(catalogue, programme)
     most = max(counts.values(), default=1)
-    label_width, cell, head = 250, 32, 44
+    label_width, cell, head = 340, 32, 44
     width = label_width + cell * len(GOALS) + 2
     height = head + cell * len(areas) + 2
     title = "合作领域 × 可持续发展目标" if lang == "zh" else "Cooperation areas × SDG goals"
