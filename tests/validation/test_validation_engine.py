@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import VALID_DIR, expectations, invalid_files
+from conftest import SHAPES_NS, VALID_DIR, expectations, invalid_files
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from api.dataset import GRAPH_ONTOLOGY, shipped_graphs
 from api.validation.engine import validate_data
 from api.validation.inputs import format_by_name, load_files, parse_into
-from api.validation.run import _load_sources, attach_source_texts, validate_shipped
+from api.validation.run import _load_sources, attach_source_texts, shipped_sources_dir
 from api.validation.shapes import Shapes, read_shapes_graph, shape_files, split_shapes
 from api.validation.terms import DataGraph
 
@@ -73,7 +73,22 @@ def test_blank_focus_nodes_are_copied_like_pyshacl_does() -> None:
 
 @pytest.mark.slow
 def test_the_shipped_graph_gets_the_same_report_from_both_engines() -> None:
-    fast, reference = validate_shipped(engine="fast"), validate_shipped(engine="pyshacl")
+    """Every rule but coopsh:DefinedTerms (which pySHACL would run once for each of ~9,000 typed nodes, SDG
+    concepts included; the examples cover it) on the shipped graph, by both engines."""
+    data = DataGraph()
+    _load_sources(data, shipped_graphs())
+    attach_source_texts(data, [shipped_sources_dir().parent])
+    graph = Graph()
+    defined_terms = f"{SHAPES_NS}DefinedTermsShape"
+    for triple in RULES_GRAPH:
+        if str(triple[0]) != defined_terms:
+            graph.add(triple)
+    shapes = split_shapes(graph)
+    assert len(shapes.native) == len(RULES.native) - 1
+    fast, reference = (
+        validate_data(data, shapes, engine="fast"),
+        validate_data(data, shapes, engine="pyshacl"),
+    )
     assert isomorphic(fast.graph, reference.graph)
     assert fast.conforms
     assert reference.conforms
