@@ -6,11 +6,16 @@ real worker processes) with a 2-second query timeout, so a runaway query costs t
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from attack_listener import Listener
 from attack_server import MAX_BODY, MAX_ROWS, QUERY_TIMEOUT, LiveServer
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "remote"))  # the remote tests' Oxigraph server helper
+from oxigraph_server import OxigraphServer, oxigraph_binary
 
 
 @pytest.fixture(scope="session")
@@ -21,8 +26,8 @@ def listener() -> Iterator[Listener]:
 
 
 @pytest.fixture(scope="session")
-def redirector(listener: Listener) -> Iterator[Listener]:
-    """Answers 302 to the metadata address (through `listener`'s port would also be caught)."""
+def redirector() -> Iterator[Listener]:
+    """Answers 302 to the metadata address; the redirector itself records whoever asked."""
     with Listener(redirect_to="http://169.254.169.254/latest/meta-data/") as instance:
         yield instance
 
@@ -36,6 +41,37 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         "COOPKG_MAX_ROWS": str(MAX_ROWS),
         "COOPKG_MAX_BODY": str(MAX_BODY),
         "COOPKG_WORKERS": "2",
+    }
+    with LiveServer(log, env) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """A real Oxigraph server on the shipped graph (SERVICE on, as Oxigraph ships): the remote backend."""
+    from api.dataset import shipped_graphs
+
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("the Oxigraph server is not installed: pip install -e '.[test]' (it brings `oxigraph`)")
+    server = OxigraphServer(binary, tmp_path_factory.mktemp("oxigraph-security") / "shipped")
+    server.load((source.graph, source.path) for source in shipped_graphs())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def remote_gateway(
+    oxigraph: OxigraphServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """`coopkg serve` in front of the Oxigraph server, with the same short limits."""
+    log = tmp_path_factory.mktemp("remote-gateway") / "serve.log"
+    env = {
+        "COOPKG_STORE": "remote",
+        "COOPKG_REMOTE_QUERY_URL": oxigraph.query_url,
+        "COOPKG_QUERY_TIMEOUT": str(QUERY_TIMEOUT),
+        "COOPKG_MAX_ROWS": str(MAX_ROWS),
     }
     with LiveServer(log, env) as server:
         yield server

@@ -1,0 +1,212 @@
+"""Uploads to `POST /validate`: oversized bodies (declared or streamed), compression bombs, entity bombs, deep
+nesting and remote JSON-LD contexts all get a clear 4xx quickly, the server makes no outbound request (a
+loopback listener must record nothing), and it keeps answering afterwards.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from attack_listener import Listener
+from attack_server import MAX_BODY, LiveServer
+
+QUICK = 5.0  # seconds a refusal may take at most
+VALIDATION_LIMIT = 60.0  # seconds an accepted, large but legal upload may take
+TURTLE = "text/turtle"
+JSON_LD = "application/ld+json"
+RDF_XML = "application/rdf+xml"
+
+
+def validate(
+    gateway: LiveServer,
+    body: bytes | Iterator[bytes],
+    content_type: str,
+    limit: float = QUICK,
+    **headers: str,
+) -> httpx.Response:
+    started = time.monotonic()
+    answer = httpx.post(
+        f"{gateway.base}/validate",
+        content=body,
+        headers={"Content-Type": content_type, "Accept": "application/json", **headers},
+        timeout=60,
+    )
+    elapsed = time.monotonic() - started
+    assert elapsed < limit, f"the answer took {elapsed:.1f} s"
+    return answer
+
+
+def assert_clear_4xx(answer: httpx.Response, *statuses: int) -> dict[str, object]:
+    assert answer.status_code in statuses, f"{answer.status_code}: {answer.text[:500]}"
+    assert answer.headers["content-type"].startswith("application/problem+json"), answer.headers
+    problem: dict[str, object] = answer.json()
+    assert str(problem["detail"]).strip()
+    assert "Traceback" not in answer.text
+    return problem
+
+
+def assert_still_serving(gateway: LiveServer) -> None:
+    answer = httpx.post(
+        f"{gateway.base}/validate",
+        content=b'<https://w3id.org/coopkg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x"@en .',
+        headers={"Content-Type": TURTLE, "Accept": "application/json"},
+        timeout=60,
+    )
+    assert answer.status_code == 200, answer.text[:500]
+
+
+def test_declared_oversized_body_is_refused_with_413(gateway: LiveServer) -> None:
+    body = b"# padding\n" * (MAX_BODY // 10 + 1000)
+    problem = assert_clear_4xx(validate(gateway, body, TURTLE), 413)
+    assert str(MAX_BODY) in str(problem["detail"]) or "1 MB" in str(problem["detail"]), problem
+
+
+def test_streamed_oversized_body_without_length_is_refused_with_413(gateway: LiveServer) -> None:
+    """Chunked transfer has no Content-Length to check first: the limit must count bytes as they come."""
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(3 * MAX_BODY // 65536 + 1):
+            yield b"#" * 65535 + b"\n"
+
+    assert_clear_4xx(validate(gateway, chunks(), TURTLE), 413)
+    assert_still_serving(gateway)
+
+
+def test_gzip_bomb_is_refused(gateway: LiveServer) -> None:
+    """100 MB of zeros in 100 kB: inflating it before checking the size would be the attack's success."""
+    bomb = gzip.compress(b"\0" * 100_000_000, compresslevel=9)
+    assert len(bomb) < MAX_BODY
+    assert_clear_4xx(validate(gateway, bomb, TURTLE, **{"Content-Encoding": "gzip"}), 413, 415, 400)
+    assert_still_serving(gateway)
+
+
+def nested_json_ld(depth: int) -> bytes:
+    level = '{"@id": "https://w3id.org/coopkg/id/x", "http://example.org/p": '
+    return (level * depth + '"x"' + "}" * depth).encode()
+
+
+def test_json_ld_nested_past_the_body_limit_is_refused_with_413(gateway: LiveServer) -> None:
+    body = nested_json_ld(100_000)
+    assert len(body) > MAX_BODY
+    assert_clear_4xx(validate(gateway, body, JSON_LD), 413)
+
+
+@pytest.fixture
+def own_gateway(tmp_path: Path) -> Iterator[LiveServer]:
+    """A gateway of its own, for attacks that may break the validator for everyone after them."""
+    with LiveServer(tmp_path / "serve.log") as server:
+        yield server
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "pyoxigraph's JSON-LD parser recurses per nesting level and overflows its stack (SIGSEGV) a few "
+        "thousand levels deep, far under its own 65536 limit; the validation worker process dies, the "
+        "request gets 500 after ~15 s. Fix in api/validation/inputs.py: measure the {/[ nesting of a JSON-LD "
+        "body outside strings before ox.parse and refuse it past ~256 levels (UnusableInput)"
+    ),
+)
+def test_deeply_nested_json_ld_is_refused(own_gateway: LiveServer) -> None:
+    body = nested_json_ld(5000)
+    assert len(body) < MAX_BODY
+    assert_clear_4xx(validate(own_gateway, body, JSON_LD), 400)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "api/routers/validate.py keeps one ProcessPoolExecutor; once its worker dies (e.g. the JSON-LD "
+        "stack overflow) every later /validate is a 500 (BrokenProcessPool) until restart. Fix: on "
+        "BrokenProcessPool drop app.state's executor (the next call makes a new one) and answer a clear 4xx"
+    ),
+)
+def test_validator_recovers_after_its_worker_dies(own_gateway: LiveServer) -> None:
+    httpx.post(
+        f"{own_gateway.base}/validate",
+        content=nested_json_ld(5000),
+        headers={"Content-Type": JSON_LD},
+        timeout=60,
+    )
+    assert_still_serving(own_gateway)
+
+
+def test_deeply_nested_turtle_collections_do_not_crash(gateway: LiveServer) -> None:
+    depth = 50_000
+    body = f"<https://w3id.org/coopkg/id/x> <http://example.org/p> {'(' * depth}{')' * depth} .".encode()
+    answer = validate(gateway, body, TURTLE, limit=VALIDATION_LIMIT)  # 10^5 triples to validate: real work
+    assert answer.status_code in (200, 400), answer.text[:500]
+    assert_still_serving(gateway)
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "{url}context.jsonld",
+        ["{url}a.jsonld", {"@vocab": "http://example.org/"}],
+        {"@import": "{url}imported.jsonld", "@vocab": "http://example.org/"},
+    ],
+    ids=["string", "in-a-list", "import"],
+)
+def test_remote_json_ld_context_is_refused_without_fetching(
+    gateway: LiveServer, listener: Listener, context: object
+) -> None:
+    before = len(listener.recorded())
+    document = {"@context": json.loads(json.dumps(context).replace("{url}", listener.url)), "@id": "urn:x:a"}
+    problem = assert_clear_4xx(validate(gateway, json.dumps(document).encode(), JSON_LD), 400)
+    assert "context" in str(problem["detail"]).lower(), problem
+    assert len(listener.recorded()) == before, listener.recorded()
+
+
+def test_rdf_xml_external_entity_is_not_fetched(gateway: LiveServer, listener: Listener) -> None:
+    before = len(listener.recorded())
+    body = f"""<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [<!ENTITY e SYSTEM "{listener.url}xxe">]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+  <rdf:Description rdf:about="https://w3id.org/coopkg/id/x"><ex:p>&e;</ex:p></rdf:Description>
+</rdf:RDF>""".encode()
+    assert_clear_4xx(validate(gateway, body, RDF_XML), 400)
+    assert len(listener.recorded()) == before, listener.recorded()
+
+
+def entity_bomb(levels: int) -> bytes:
+    entities = '<!ENTITY l0 "lolololololololololol">' + "".join(
+        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, levels + 1)
+    )
+    return f"""<?xml version="1.0"?><!DOCTYPE rdf:RDF [{entities}]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+<rdf:Description rdf:about="https://w3id.org/coopkg/id/x"><ex:p>&l{levels};</ex:p></rdf:Description>
+</rdf:RDF>""".encode()
+
+
+BOMB_REASON = (
+    "billion laughs: pyoxigraph's RDF/XML parser expands internal DTD entities without a limit "
+    "(800 bytes -> 210 MB at 7 levels, 2.1 GB at 8); api/validation/inputs.py parse_into() passes "
+    "uploads straight to it. Fix: refuse RDF/XML bodies declaring <!ENTITY before ox.parse "
+    "(UnusableInput: 'entity declarations are not accepted; expand them')"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=BOMB_REASON)
+def test_rdf_xml_entity_bomb_is_refused(own_gateway: LiveServer) -> None:
+    """'Billion laughs', 6 levels (700 bytes -> 21 MB) to keep the test cheap while the bug is open."""
+    body = entity_bomb(6)
+    assert len(body) < 1000
+    assert_clear_4xx(validate(own_gateway, body, RDF_XML), 400, 413)
+
+
+@pytest.mark.xfail(strict=True, reason=BOMB_REASON)
+def test_parse_into_refuses_an_rdf_xml_entity_bomb() -> None:
+    """The parser the validator uses, directly: 6 levels (21 MB of text) keeps the demonstration cheap."""
+    from api.errors import UnusableInput
+    from api.validation.inputs import format_by_name, parse_into
+    from api.validation.terms import DataGraph
+
+    with pytest.raises(UnusableInput, match=r"(?i)entit"):
+        parse_into(DataGraph(), entity_bomb(6), format_by_name("rdfxml"), "upload")
