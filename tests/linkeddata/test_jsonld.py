@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from api.linkeddata import describe, jsonld
 from api.linkeddata.namespaces import ID
 from api.store.inprocess import InProcessStore
+
+Runner = Callable[[Coroutine[Any, Any, Any]], Any]
 
 ITEM = f"{ID}programme/cn-dk-green-2023-2026/section/04/item/1"
 
@@ -36,24 +39,26 @@ def our_iris(store: ox.Store) -> list[str]:
     return sorted(subjects)
 
 
-def test_every_description_round_trips(shipped_store: ox.Store, memory_store: InProcessStore) -> None:
+def test_every_description_round_trips(
+    shipped_store: ox.Store, memory_store: InProcessStore, run_async: Runner
+) -> None:
     iris = our_iris(shipped_store)
     assert len(iris) > 150  # programme, 12 sections, 49 commitments, paragraphs, areas, frameworks, ...
     for iri in iris:
-        description = asyncio.run(describe.describe(memory_store, iri))
+        description = run_async(describe.describe(memory_store, iri))
         document = jsonld.frame(description.triples, iri, "https://example.org/context.jsonld")
         assert expand(document) == canonical(description.triples), iri
 
 
-def test_ontology_round_trips(memory_store: InProcessStore) -> None:
-    description = asyncio.run(describe.ontology(memory_store))
+def test_ontology_round_trips(memory_store: InProcessStore, run_async: Runner) -> None:
+    description = run_async(describe.ontology(memory_store))
     document = jsonld.frame(description.triples, description.iri, "/context.jsonld")
     assert "@graph" in document
     assert expand(document) == canonical(description.triples)
 
 
-def test_commitment_is_framed_with_short_keys(memory_store: InProcessStore) -> None:
-    description = asyncio.run(describe.describe(memory_store, ITEM))
+def test_commitment_is_framed_with_short_keys(memory_store: InProcessStore, run_async: Runner) -> None:
+    description = run_async(describe.describe(memory_store, ITEM))
     document = jsonld.frame(description.triples, ITEM, "/context.jsonld")
     assert "@graph" not in document  # the commitment is the one top object, everything else nested in it
     assert document["@context"] == "/context.jsonld"

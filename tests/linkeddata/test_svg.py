@@ -3,11 +3,14 @@ commitments cite; labels are fitted and escaped."""
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from api.linkeddata import catalogue as catalogues
 from api.linkeddata.svg import diagram, diagram_edges, fit, heatmap, text_width
 from api.store.inprocess import InProcessStore
+
+Runner = Callable[[Coroutine[Any, Any, Any]], Any]
 
 P = "https://w3id.org/coopkg/id/programme/cn-dk-green-2023-2026"
 # docs/design.md, "The first programme": section -> area.
@@ -26,8 +29,8 @@ DESIGN = {
 }
 
 
-def test_diagram_links_follow_the_design(memory_store: InProcessStore) -> None:
-    catalogue = asyncio.run(catalogues.load(memory_store))
+def test_diagram_links_follow_the_design(memory_store: InProcessStore, run_async: Runner) -> None:
+    catalogue = run_async(catalogues.load(memory_store))
     section_area, area_framework = diagram_edges(catalogue, P)
     assert section_area == {(f"{P}/section/{n}", f"{P}/area/{a}") for n, a in DESIGN.items()}
     # 10/item/3 cites One Health and sits in area 4 (design table).
@@ -38,12 +41,12 @@ def test_diagram_links_follow_the_design(memory_store: InProcessStore) -> None:
     assert "同一健康" in svg
 
 
-def test_labels_are_fitted_and_escaped(memory_store: InProcessStore) -> None:
+def test_labels_are_fitted_and_escaped(memory_store: InProcessStore, run_async: Runner) -> None:
     assert fit("气候和能源", 1000) == "气候和能源"
     cut = fit("一二三四五六七八九十", 60)
     assert cut.endswith("…")
     assert text_width(cut) <= 60
-    catalogue = asyncio.run(catalogues.load(memory_store))
+    catalogue = run_async(catalogues.load(memory_store))
     catalogue.labels[f"{P}/area/1"] = {"en": "<script>alert(1)</script>"}
     svg = str(heatmap(catalogue, P, "en"))
     assert "<script>" not in svg
