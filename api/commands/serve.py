@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import signal
 import tempfile
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import click
@@ -69,6 +71,9 @@ def command(**options: Any) -> None:
             raise click.UsageError(_explain(error)) from None
         except CoopkgError as error:
             raise click.ClickException(error.detail) from None
+        # uvicorn re-raises SIGTERM into the previous handler once in-flight requests are done; the default
+        # handler would end the process "killed by SIGTERM". A graceful stop is a success: exit 0.
+        signal.signal(signal.SIGTERM, _exit_cleanly)
         uvicorn.run(
             app,
             host=settings.host,
@@ -77,6 +82,10 @@ def command(**options: Any) -> None:
             access_log=False,  # coopkg.access logs one line per query with its duration and size
             timeout_graceful_shutdown=30,
         )
+
+
+def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def _explain(error: Any) -> str:
