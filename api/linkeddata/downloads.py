@@ -64,12 +64,6 @@ def _prefixes(rdf_format: ox.RdfFormat) -> dict[str, str] | None:
 
 _IANA = "https://www.iana.org/assignments/media-types/"  # DCAT 3: dcat:mediaType is an IANA media type IRI
 
-VOID_QUERY = """
-PREFIX void: <http://rdfs.org/ns/void#>
-CONSTRUCT { ?s ?p ?o }
-WHERE { GRAPH <https://w3id.org/coopkg/id/graph/meta> { ?s ?p ?o } }
-"""
-
 
 def void_access(dataset: str, base_url: str) -> list[ox.Triple]:
     """What this server adds to the shipped VoID: where the dumps, the SPARQL endpoint and the IRIs are."""

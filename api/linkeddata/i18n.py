@@ -69,8 +69,10 @@ _WORDS: dict[str, tuple[str, str]] = {  # key -> (en, zh)
     "rows": ("rows", "行"),
     "download_as": ("Download as", "下载为"),
     "query_help": (
-        "SPARQL 1.1 SELECT, ASK or CONSTRUCT over all graphs; runs against /sparql.",
-        "对所有图执行 SPARQL 1.1 SELECT、ASK 或 CONSTRUCT 查询；由 /sparql 执行。",
+        "SPARQL 1.1 SELECT, ASK or CONSTRUCT over all graphs, with the checks and limits of /sparql; "
+        "the downloads come from /sparql itself.",
+        "对所有图执行 SPARQL 1.1 SELECT、ASK 或 CONSTRUCT 查询，检查与限制同 /sparql；"
+        "下载链接直接来自 /sparql。",
     ),
     "parameters": ("Parameters", "参数"),
     "whole_graph": ("The whole graph", "完整图谱"),

@@ -16,10 +16,11 @@ from api.conneg import negotiate, prefers_html
 from api.errors import CoopkgError, NotFound
 from api.linkeddata import html, listing
 from api.linkeddata.describe import Description, render
-from api.linkeddata.downloads import BY_NAME, VOID_QUERY, void_access, write_dump
+from api.linkeddata.downloads import BY_NAME, void_access, write_dump
 from api.linkeddata.formats import BY_MEDIA_TYPE, RDF_REPRESENTATIONS
 from api.linkeddata.i18n import Lang
 from api.linkeddata.site import LANG_COOKIE, PAGE_CSP, Site, base_context, page_lang, site, store
+from api.linkeddata.sparql_files import query_text
 from api.queries import default_registry
 from api.settings import Settings
 from api.store.base import SelectResult, Store
@@ -162,7 +163,7 @@ async def void(request: Request, store_: StoreDep) -> Response:
     representation = BY_MEDIA_TYPE[
         negotiate(request.headers.get("accept"), offers, request.query_params.get("format"))
     ]
-    triples = list(await store_.construct(VOID_QUERY))
+    triples = list(await store_.construct(query_text("void")))
     if not triples:
         raise NotFound("this server's data has no VoID description (graph id:graph/meta is empty)")
     triples += void_access(_DATASET, _base_url(request))
