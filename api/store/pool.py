@@ -28,6 +28,9 @@ from api.store.engine import Job
 
 log = logging.getLogger("coopkg.workers")
 START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
+# Stores of at most this many quads are copied into each worker's memory (about ten times faster joins);
+# bigger ones are queried on disk, shared by all workers. The shipped graph has about 10 000.
+IN_MEMORY_QUADS = 250_000
 
 
 class WorkerDied(StoreUnavailable):
@@ -67,7 +70,14 @@ class WorkerPool:
         # caller's __main__ module), talking over a socket pair with multiprocessing's message framing.
         ours, theirs = socket.socketpair()
         process = subprocess.Popen(
-            [sys.executable, "-m", "api.store.worker", str(self.store_path), str(theirs.fileno())],
+            [
+                sys.executable,
+                "-m",
+                "api.store.worker",
+                str(self.store_path),
+                str(theirs.fileno()),
+                str(IN_MEMORY_QUADS),
+            ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
         )

@@ -1,8 +1,8 @@
 """The query worker process: opens the shared on-disk store read-only and answers jobs from its pipe.
 
-Started by `api.store.pool` as `python -m api.store.worker STORE_DIR FD`, so it imports only pyoxigraph and
-the engine, never the web application. Protocol on the socket FD (multiprocessing's message framing), one job
-at a time:
+Started by `api.store.pool` as `python -m api.store.worker STORE_DIR FD MEMORY_LIMIT`, so it imports only
+pyoxigraph and the engine, never the web application. Protocol on the socket FD (multiprocessing's message
+framing), one job at a time:
 
     gateway -> worker   Job (pickled), or None to stop
     worker -> gateway   ("ready", pid) once at start-up
@@ -27,14 +27,29 @@ from api.errors import CoopkgError
 from api.store.engine import ChunkWriter, Job, prepare
 
 
-def main(conn: Connection, store_path: str) -> None:
+def _open(store_path: str, memory_limit: int) -> ox.Store:
+    """The shared on-disk store, or, when it holds at most `memory_limit` quads, an in-memory copy of it.
+
+    Why copy: joins that look up many terms (FILTER(STR(?a) < STR(?b)) over a cross product) run about ten
+    times faster from memory than through RocksDB (1.7 s against 22 s on the shipped graph). A small graph
+    costs each worker little memory; a big one stays on disk, loaded once and shared.
+    """
+    disk = ox.Store.read_only(store_path)
+    if memory_limit <= 0 or len(disk) > memory_limit:
+        return disk
+    memory = ox.Store()
+    memory.bulk_load(disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+    return memory
+
+
+def main(conn: Connection, store_path: str, memory_limit: int = 0) -> None:
     # Ctrl-C or a SIGTERM to the whole process group must not kill queries in flight: the gateway finishes
     # them, then stops its workers. If the gateway itself dies, the kernel kills this worker (Linux), even
     # in the middle of a runaway query that would never read the closed pipe.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with_parent()
-    store = ox.Store.read_only(store_path)
+    store = _open(store_path, memory_limit)
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -73,4 +88,4 @@ def _answer(conn: Connection, store: ox.Store, job: Job) -> None:
 
 
 if __name__ == "__main__":
-    main(Connection(int(sys.argv[2])), sys.argv[1])
+    main(Connection(int(sys.argv[2])), sys.argv[1], int(sys.argv[3]))
