@@ -21,8 +21,6 @@ HELPER_SHAPES = {
     "HasNotation",
     "OfficialTranslation",
     "OurTranslation",
-    "PositionSelectorNode",
-    "QuoteSelectorNode",
 }
 # Parameters that are not constraints: a shape with nothing else reports nothing itself.
 _NOT_CONSTRAINTS = {
