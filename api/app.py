@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import __version__
 from api.errors import CoopkgError
 from api.settings import Settings
+from api.store.base import Store
 from api.store.guard import ServiceAllowlist
 
 # "module:attribute" of each APIRouter, mounted in this order.
@@ -136,10 +137,17 @@ def _router(target: str) -> APIRouter:
     return router
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """The application. `store` replaces the one the settings name (tests pass an InProcessStore); the app
+    then leaves closing it to the caller."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if store is not None:
+            app.state.store = store
+            app.state.data_modified = None
+            yield
+            return
         from api.store.factory import open_store
 
         opened = await open_store(settings)
