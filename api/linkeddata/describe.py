@@ -41,10 +41,13 @@ def _ordered(iri: str, triples: Sequence[ox.Triple]) -> tuple[ox.Triple, ...]:
 
 
 async def describe(store: Store, iri: str, *, query: str = "describe") -> Description:
-    """The description of `iri`, or NotFound when the graph says nothing about it."""
-    text = inline_values(query_text(query), {"resource": ox.NamedNode(iri)})
+    """The description of `iri`, or NotFound when the graph says nothing about it (or it is not an IRI)."""
+    try:
+        root = ox.NamedNode(iri)
+    except ValueError:  # a path such as /id/a%20b decodes to characters no IRI may hold: nothing is there
+        raise NotFound(f"<{iri}> is not a valid IRI, so nothing is known about it; check the path") from None
+    text = inline_values(query_text(query), {"resource": root})
     triples = await store.construct(text)
-    root = ox.NamedNode(iri)
     if not any(triple.subject == root for triple in triples):
         raise NotFound(f"nothing is known about <{iri}>; check the IRI, or browse from the home page /")
     return Description(iri, _ordered(iri, triples))
