@@ -1,5 +1,6 @@
 """Domain errors. Each carries its HTTP status and a problem type; the app maps them to responses in one
-place (RFC 9457 problem details), and the CLI prints them as one line. Messages say what, where and how to fix.
+place (RFC 9457 problem details), and the CLI prints them as one line.
+Messages say what went wrong, where, and how to fix it.
 """
 
 from __future__ import annotations

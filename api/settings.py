@@ -22,8 +22,12 @@ class Settings(BaseSettings):
         default_factory=list,
         description="RDF files or directories to serve instead of the shipped graph.",
     )
-    query_timeout: float = Field(10.0, gt=0, le=3600, description="Seconds a query may run before it is stopped.")
-    max_rows: int = Field(10_000, gt=0, description="Rows (or triples) returned at most; the cut is signalled.")
+    query_timeout: float = Field(
+        10.0, gt=0, le=3600, description="Seconds a query may run before it is stopped."
+    )
+    max_rows: int = Field(
+        10_000, gt=0, description="Rows (or triples) returned at most; the cut is signalled."
+    )
     max_body: int = Field(1_000_000, gt=0, description="Bytes a request body (query or upload) may have.")
     service_allow: list[str] = Field(
         default_factory=list,
@@ -32,5 +36,5 @@ class Settings(BaseSettings):
     workers: int = Field(2, ge=1, le=64, description="Query worker processes.")
     store_dir: Path | None = Field(
         None,
-        description="Directory of the on-disk store built at start-up (default: a fresh temporary directory).",
+        description="Directory of the on-disk store built at start-up (default: a fresh temporary one).",
     )

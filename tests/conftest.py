@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pyoxigraph as ox
 import pytest
 
 
 @pytest.fixture(scope="session")
-def shipped_store() -> Iterator[ox.Store]:
+def shipped_store() -> ox.Store:
     """The shipped graph (all named graphs) in an in-memory pyoxigraph store, built once per session."""
     from api.dataset import load_into, shipped_graphs
 
     store = ox.Store()
     load_into(store, shipped_graphs())
-    yield store
+    return store

@@ -21,7 +21,7 @@ QueryKind = Literal["select", "ask", "graph"]
 
 @dataclass(frozen=True)
 class Dataset:
-    """The RDF dataset of a protocol request (`default-graph-uri` / `named-graph-uri`, or FROM / FROM NAMED)."""
+    """The RDF dataset of a request (`default-graph-uri` / `named-graph-uri`, or FROM / FROM NAMED)."""
 
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
