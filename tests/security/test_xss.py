@@ -9,11 +9,11 @@ attribute or URL came from the data, whatever the escaping style.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from attack_html import Page
 from fastapi.testclient import TestClient
 
 DATA = Path(__file__).parent / "data" / "xss.ttl"
@@ -25,48 +25,11 @@ HOSTILE = [
     f"{ID}programme/xss/section/01/item/1",
 ]
 MAX_PAGES = 60
-SAFE_SCHEMES = {"", "http", "https", "mailto"}
-# Elements our pages never use; the data injects them (event handlers and script URLs are checked apart).
-INJECTED_TAGS = {"iframe", "object", "embed"}
-
-
-class Page(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problems: list[str] = []
-        self.links: list[str] = []
-        self.text: list[str] = []
-        self._in_script = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in INJECTED_TAGS:
-            self.problems.append(f"<{tag}> element (injected markup?) with {attrs}")
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.problems.append(f"event handler attribute {name}={value!r} on <{tag}>")
-            if name in ("href", "src", "action", "formaction", "xlink:href") and value is not None:
-                scheme = urlsplit(value.strip()).scheme.lower()
-                if scheme not in SAFE_SCHEMES:
-                    self.problems.append(f"<{tag} {name}={value!r}>: unsafe scheme {scheme!r}")
-                if name == "href" and tag == "a":
-                    self.links.append(value)
-        if tag == "script":
-            self._in_script = True
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
-            self._in_script = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_script and "alert(" in data:
-            self.problems.append(f"script with data in it: {data[:80]!r}")
-        self.text.append(data)
 
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
     from api.app import create_app
-
     from api.settings import Settings
 
     with TestClient(create_app(Settings(data=[DATA]))) as instance:
