@@ -24,6 +24,7 @@ from fastapi.responses import StreamingResponse
 from api.conneg import negotiate
 from api.errors import (
     BadRequest,
+    CoopkgError,
     NotAcceptable,
     PayloadTooLarge,
     UnsupportedMediaType,
@@ -328,8 +329,13 @@ def _not_modified(request: Request, etag: str) -> bool:
 async def _run(request: Request, query: str, fields: dict[str, list[str]], *, cacheable: bool) -> Response:
     settings = _settings(request)
     store = _store(request)
-    # Lexing a query near the body limit takes most of a second: in a thread, so other clients are served.
-    info = await anyio.to_thread.run_sync(inspect_query, query, _allowlist(request), settings.max_body)
+    started = time.perf_counter()
+    try:
+        # Lexing a query near the body limit takes most of a second: in a thread, so other clients are served.
+        info = await anyio.to_thread.run_sync(inspect_query, query, _allowlist(request), settings.max_body)
+    except CoopkgError as error:  # refused before reaching the store: logged too, with its status
+        _log(request, "-", error.status, started, 0, False)
+        raise
     dataset = _dataset(fields)
     offers = RESULTS_OFFERS if info.kind in ("select", "ask") else GRAPH_OFFERS
     chosen = _choose(request.headers.get("accept"), offers, info.kind, fields.get("format", []))
@@ -346,7 +352,6 @@ async def _run(request: Request, query: str, fields: dict[str, list[str]], *, ca
             return Response(status_code=304, headers=headers)
     else:
         headers["Cache-Control"] = "no-store"
-    started = time.perf_counter()
     try:
         endpoint = str(request.url.replace(query="", fragment=""))
         response = await store.execute(QueryRequest(query, {}, dataset, media_type, None, endpoint))

@@ -274,6 +274,8 @@ def test_each_query_is_logged_with_duration_and_size(gateway: Gateway) -> None:
     line = [line for line in gateway.output().splitlines() if "coopkg.access" in line][-1]
     assert "duration_ms=" in line
     assert "bytes=" in line
+    assert ask(gateway, "DROP ALL").status_code == 400
+    wait_for(lambda: "GET /sparql - status=400" in gateway.output())  # refusals are logged too
 
 
 def test_store_dir_is_reused_when_the_data_is_the_same(
