@@ -59,6 +59,8 @@ def render_size(size: str, entry: dict[str, Any]) -> list[str]:
             "",
         ]
     names = list(entry["servers"])
+    if not names:  # a yardsticks-only run (--servers "" --extras)
+        return [*out, *render_extras(entry.get("extras", {}))]
     out += [
         "| server | start-up → first answer (s) | peak RSS (MB) | peak PSS (MB) | load avg (1 min) | notes |",
         "|---|---|---|---|---|---|",
