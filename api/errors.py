@@ -71,6 +71,12 @@ class QueryTimeout(CoopkgError):
     status, slug, title = 503, "query-timeout", "Query stopped at the time limit"
 
 
+class WorkerDied(StoreUnavailable):
+    """The worker process evaluating a query died (native crash, OOM killer); it has been replaced."""
+
+    slug, title = "worker-died", "The query engine stopped unexpectedly"
+
+
 class UnusableInput(CoopkgError):
     """Input a command cannot use at all (missing file, unknown format, syntax error): validate exits 2."""
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from api import errors
-from api.errors import CoopkgError, QueryTimeout, StoreUnavailable
+from api.errors import CoopkgError, QueryTimeout, StoreUnavailable, WorkerDied
 from api.store.engine import Job
 
 log = logging.getLogger("coopkg.workers")
@@ -31,10 +31,6 @@ START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
 # Stores of at most this many quads are copied into each worker's memory (about ten times faster joins);
 # bigger ones are queried on disk, shared by all workers. The shipped graph has about 10 000.
 IN_MEMORY_QUADS = 250_000
-
-
-class WorkerDied(StoreUnavailable):
-    slug, title = "worker-died", "The query engine stopped unexpectedly"
 
 
 @dataclass(eq=False)  # identity: workers live in sets

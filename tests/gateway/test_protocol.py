@@ -227,6 +227,16 @@ def test_large_answers_are_gzipped(protocol_gateway: Gateway) -> None:
     assert json.loads(gzip.decompress(body))["head"]["vars"] == ["n"]
 
 
+def test_large_answers_stream_in_chunks(protocol_gateway: Gateway) -> None:
+    query = "SELECT ?n WHERE { VALUES ?n { " + " ".join(str(n) for n in range(5000)) + " } }"
+    client = httpx.Client(headers={"Accept-Encoding": "identity"})
+    with client, client.stream("POST", protocol_gateway.sparql, data={"query": query}) as answer:
+        assert "content-length" not in answer.headers  # sent as it is produced, not buffered whole
+        assert answer.headers.get("transfer-encoding") == "chunked"
+        body = b"".join(answer.iter_bytes())
+    assert len(json.loads(body)["results"]["bindings"]) == 5000
+
+
 def test_security_headers(protocol_gateway: Gateway) -> None:
     answer = get(protocol_gateway, SELECT)
     assert answer.headers["x-content-type-options"] == "nosniff"
@@ -251,6 +261,11 @@ def test_query_page_for_browsers(protocol_gateway: Gateway) -> None:
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/html")
     assert '<form method="get"' in answer.text
+    from api.queries.registry import default_registry
+
+    for name, named in default_registry().items():  # the named queries are the page's examples
+        assert f"<code>{name}</code>" in answer.text
+        assert named.title.split("<")[0][:20] in answer.text
     assert "script-src" not in answer.headers["content-security-policy"]  # no scripts at all
 
 
