@@ -27,6 +27,7 @@ from api.errors import CoopkgError, QueryTimeout, StoreUnavailable, WorkerDied
 from api.store.engine import Job
 
 log = logging.getLogger("coopkg.workers")
+_IMPORT_ROOT = Path(__file__).resolve().parents[2]  # the directory that holds the `api` package
 START_TIMEOUT = 60.0  # seconds a new worker may take to open the store
 # Stores of at most this many quads are copied into each worker's memory (about ten times faster joins);
 # bigger ones are queried on disk, shared by all workers. The shipped graph has about 10 000.
@@ -49,7 +50,7 @@ def _error(name: str, detail: str) -> CoopkgError:
 
 class WorkerPool:
     def __init__(self, store_path: Path, size: int) -> None:
-        self.store_path = store_path
+        self.store_path = store_path.resolve()  # the workers run in another directory
         self.size = size
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
@@ -76,6 +77,7 @@ class WorkerPool:
             ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
+            cwd=_IMPORT_ROOT,  # `-m api.store.worker` finds this very package, installed or not
         )
         theirs.close()
         parent = Connection(ours.detach())
