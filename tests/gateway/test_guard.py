@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from api.errors import QuerySyntaxError, ServiceNotAllowed, UnusableInput, UpdateRefused
+from api.errors import CoopkgError, QuerySyntaxError, ServiceNotAllowed, UnusableInput, UpdateRefused
 from api.store.guard import MAX_DEPTH, ServiceAllowlist, inspect_query
 
 NONE = ServiceAllowlist([])
@@ -130,3 +133,50 @@ def test_unicode_escape_outside_strings_is_refused() -> None:
 def test_allowlist_entries_must_be_http_prefixes(prefix: str) -> None:
     with pytest.raises(UnusableInput):
         ServiceAllowlist([prefix])
+
+
+PIECES = [
+    *"{}()[]<>\"'#\\\n ?$:.",
+    "a",
+    "SERVICE",
+    "FROM",
+    "INSERT",
+    "SELECT",
+    "u0053",
+    "http://x/",
+    "<http://x/>",
+]
+
+
+def outcome(text: str) -> str:
+    """'ok', or the detail of the CoopkgError: anything else propagates and fails the test."""
+    try:
+        inspect(text)
+    except CoopkgError as error:
+        return error.detail
+    return "ok"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
+def test_any_text_gets_an_answer_or_a_clear_refusal(text: str) -> None:
+    assert outcome(text).strip()  # never a crash; a refusal always says why
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(min_value=1, max_value=MAX_DEPTH + 40), st.sampled_from(["{", "("]))
+def test_depth_limit_agrees_with_the_nesting(depth: int, bracket: str) -> None:
+    close = "}" if bracket == "{" else ")"
+    inner = "?s ?p ?o" if bracket == "{" else "1"
+    query = (
+        "SELECT * WHERE " + "{" * depth + " ?s ?p ?o " + "}" * depth
+        if bracket == "{"
+        else "SELECT * WHERE { FILTER(" + bracket * depth + inner + close * depth + ") }"
+    )
+    depth_seen = depth if bracket == "{" else depth + 2  # the WHERE group and FILTER's own parenthesis
+    if depth_seen > MAX_DEPTH:
+        with pytest.raises(QuerySyntaxError):
+            inspect(query)
+    else:
+        inspect(query)
+        ox.Store().query(query)  # and the real parser takes what the guard lets through
