@@ -125,3 +125,27 @@ def test_service_and_updates_are_refused_in_front_of_a_remote_store(
     answer, elapsed = post(remote_gateway.base, case.with_urls(listener.url, redirector.url))
     assert_outcome(case, answer, elapsed)
     assert (len(listener.recorded()), len(redirector.recorded())) == before, listener.recorded()
+
+
+@pytest.mark.slow
+def test_queries_beyond_the_workers_wait_then_get_a_clear_503(gateway: LiveServer) -> None:
+    """Three runaway queries on two workers: two are stopped at the limit, the third waited for a worker as
+    long as the limit allows and is told to retry. Nothing hangs, nothing is a 500."""
+    runaway = next(case for case in CASES if case.name == "cartesian-count")
+    answers: list[tuple[httpx.Response, float]] = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(post(gateway.base, runaway.body))) for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(answers) == 3
+    slugs = sorted(answer.json()["type"].rsplit("/", 1)[1] for answer, _ in answers)
+    assert all(answer.status_code == 503 for answer, _ in answers), slugs
+    assert set(slugs) <= {"query-timeout", "store-unavailable"}, slugs
+    assert "query-timeout" in slugs, slugs
+    for answer, elapsed in answers:
+        assert elapsed <= 2 * QUERY_TIMEOUT + MARGIN, f"{elapsed:.1f} s"
+        if answer.json()["type"].endswith("store-unavailable"):
+            assert answer.headers["retry-after"] == "5"

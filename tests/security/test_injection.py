@@ -55,7 +55,6 @@ def recorder(shipped_store: ox.Store) -> Iterator[Recorder]:
 @pytest.fixture(scope="module")
 def client(recorder: Recorder) -> Iterator[TestClient]:
     from api.app import create_app
-
     from api.settings import Settings
 
     app = create_app(Settings(store="remote", remote_query_url=recorder.url, query_timeout=10))
@@ -155,3 +154,39 @@ def test_the_structure_check_catches_a_naively_pasted_value(text: str) -> None:
     expected: Row = {"text": rdflib.Literal(text), "lang": rdflib.Literal("any")}
     with pytest.raises(Exception):  # noqa: B017, PT011 - a parse error or an assertion: either is a catch
         assert_only_values_added(naive, named, expected)
+
+
+def test_parameter_values_longer_than_2000_characters_are_refused(
+    client: TestClient, recorder: Recorder
+) -> None:
+    """SECURITY.md's fixed limit on named-query parameter values."""
+    recorder.take()
+    ok = client.get(
+        "/api/queries/text-search", params={"text": "水" * 2000}, headers={"Accept": "application/json"}
+    )
+    assert ok.status_code == 200, ok.text[:300]
+    too_long = client.get(
+        "/api/queries/text-search", params={"text": "水" * 2001}, headers={"Accept": "application/json"}
+    )
+    assert too_long.status_code == 422, too_long.text[:300]
+    assert len(recorder.take()) == 1, "only the allowed value reached the store"
+
+
+REST_FILTERS = ["area", "section", "sdg", "framework", "q", "sort"]
+
+
+@pytest.mark.parametrize("name", REST_FILTERS)
+@pytest.mark.parametrize("text", HOSTILE_TEXTS[:8])
+def test_rest_filters_never_reach_a_query(
+    client: TestClient, recorder: Recorder, name: str, text: str
+) -> None:
+    """Resource filters are matched in memory: whatever the value, no query the store receives contains it,
+    and the answer is a list or a clear 4xx."""
+    marker = f"{text} zz-marker-{name}"
+    recorder.take()
+    answer = client.get("/api/commitments", params={name: marker}, headers={"Accept": "application/json"})
+    assert answer.status_code in (200, 400, 404, 422), answer.text[:300]
+    if answer.status_code >= 400:
+        assert answer.headers["content-type"].startswith("application/problem+json")
+    for sent in recorder.take():
+        assert "zz-marker" not in sent, f"a filter value reached SPARQL: {sent[:300]}"

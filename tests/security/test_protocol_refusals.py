@@ -87,3 +87,13 @@ def test_query_and_update_together_are_refused(gateway: LiveServer) -> None:
 def test_two_queries_in_one_request_are_refused(gateway: LiveServer) -> None:
     answer = httpx.get(f"{gateway.base}/sparql?query=ASK%20%7B%7D&query=ASK%20%7B%7D", timeout=30)
     assert_problem(answer, 400)
+
+
+def test_nesting_limit_is_128_levels(gateway: LiveServer) -> None:
+    """SECURITY.md's fixed limit: 128 levels are answered, 129 refused before any parser sees them."""
+
+    def nested(depth: int) -> str:
+        return "ASK " + "{" * depth + "}" * depth
+
+    assert httpx.get(f"{gateway.base}/sparql", params={"query": nested(128)}, timeout=30).status_code == 200
+    assert_problem(httpx.get(f"{gateway.base}/sparql", params={"query": nested(129)}, timeout=30), 400)
