@@ -91,6 +91,15 @@ def parse_into(
 
     The whole document is parsed before anything is added, so a syntax error leaves the data graph unchanged.
     """
+    if fmt.rdf_format == ox.RdfFormat.RDF_XML:
+        # pyoxigraph expands DTD entities without a limit ("billion laughs": 800 bytes -> gigabytes), and RDF
+        # never needs them: a document declaring one is refused before parsing.
+        raw = data.read_bytes() if isinstance(data, Path) else data
+        if b"<!ENTITY" in raw:
+            raise UnusableInput(
+                f"{source}: declares XML entities (<!ENTITY ...>), which are not accepted because they can "
+                "expand to gigabytes; write their values out in the document"
+            )
     try:
         if isinstance(data, Path):
             quads = list(ox.parse(path=data, format=fmt.rdf_format, base_iri=base_iri))
@@ -100,6 +109,11 @@ def parse_into(
         raise _syntax_error(source, error) from None
     except ValueError as error:  # e.g. invalid UTF-8: pyoxigraph says what, not where
         raise UnusableInput(f"{source}: cannot be read as {fmt.name}: {error}") from None
+    if any(isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple) for q in quads):
+        # pySHACL (rdflib) has no triple terms; a steward's data never needs them.
+        raise UnusableInput(
+            f"{source}: holds RDF-star / RDF 1.2 triple terms (<< … >>); remove them to validate"
+        )
     return target.add(quads)
 
 

@@ -100,6 +100,11 @@ def test_data_format_overrides_the_extension(tmp_path: Path, valid_file: Path) -
         (b'@prefix x: <http://x/> .\nx:a x:b "unterminated .\n', "broken.ttl", "broken.ttl:2:"),
         (b'{"@context": "https://schema.org/", "name": "x"}', "remote.jsonld", "never fetched"),
         (b"\xff\xfe<a>", "binary.nt", "binary.nt"),
+        (
+            b"<< <http://a/x> <http://a/y> <http://a/z> >> <http://a/p> <http://a/o> .",
+            "star.ttl",
+            "triple terms",
+        ),
     ],
 )
 def test_unusable_input_is_one_line_and_exit_2(
