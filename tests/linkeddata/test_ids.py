@@ -201,3 +201,10 @@ def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
     assert head.content == b""
     assert client.head("/id/no/such/thing", headers={"Accept": "text/turtle"}).status_code == 404
     assert client.head("/def", headers={"Accept": "text/turtle"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/id/%25", "/id/a%20b", "/id/%3Cx%3E", "/id/%7B%7D.ttl", "/id/%00"])
+def test_paths_that_make_no_valid_iri_are_404_not_500(client: TestClient, path: str) -> None:
+    for accept in ("text/turtle", "text/html", "application/ld+json"):
+        answer = client.get(path, headers={"Accept": accept})
+        assert answer.status_code == 404, (path, accept, answer.text[:200])
