@@ -116,12 +116,22 @@ class Catalogue:
         self._by_iri = {commitment.iri: commitment for commitment in self.commitments}
 
 
+def small_number(text: str) -> int | None:
+    """A non-negative number written in at most 9 ASCII digits, else None.
+
+    `str.isdigit` alone admits "²" and "٣" (which `int` refuses or maps) and any length (which `int` refuses
+    past 4300 digits): values from requests and data are checked here before conversion.
+    """
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def goal_number(iri: str) -> int | None:
     """3 for `http://metadata.un.org/sdg/3`; None for anything else."""
     if iri.startswith(SDG):
         code = iri[len(SDG) :]
-        if code.isdigit() and 1 <= int(code) <= 17:
-            return int(code)
+        number = small_number(code)
+        if number is not None and 1 <= number <= 17:
+            return number
     return None
 
 
@@ -138,7 +148,10 @@ def _text(row: Row, name: str) -> str | None:
 
 def _int(row: Row, name: str) -> int | None:
     text = _text(row, name)
-    return int(text) if text is not None and text.lstrip("-").isdigit() else None
+    if text is None:
+        return None
+    number = small_number(text.removeprefix("-"))
+    return None if number is None else -number if text.startswith("-") else number
 
 
 def _iris(row: Row, name: str) -> tuple[str, ...]:

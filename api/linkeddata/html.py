@@ -12,7 +12,7 @@ from fastapi import Request
 
 from api.errors import CoopkgError, InvalidParameter, NotFound
 from api.linkeddata import describe as describing
-from api.linkeddata.catalogue import Catalogue
+from api.linkeddata.catalogue import Catalogue, small_number
 from api.linkeddata.downloads import DUMPS
 from api.linkeddata.i18n import Lang
 from api.linkeddata.namespaces import DEF, ID, ONTOLOGY, PREFIXES, RDF_TYPE, SDG, compact, local_href
@@ -138,7 +138,7 @@ async def goal(site: Site, store: Store, request: Request, lang: Lang, number: i
 def _target_key(item: tuple[str, list[str]]) -> tuple[int, ...]:
     code = item[0][len(SDG) :] if item[0].startswith(SDG) else ""
     parts = code.split(".")
-    return tuple(int(p) if p.isdigit() else 100 + ord(p[0]) if p else 0 for p in parts)
+    return tuple(n if (n := small_number(p)) is not None else 100 + ord(p[0]) if p else 0 for p in parts)
 
 
 async def mechanisms(site: Site, store: Store, request: Request, lang: Lang) -> str:
@@ -204,11 +204,11 @@ def _offsets(request: Request, length: int) -> tuple[int | None, int | None]:
     raw_start, raw_end = request.query_params.get("start"), request.query_params.get("end")
     if raw_start is None and raw_end is None:
         return None, None
-    if not (raw_start or "").isdigit() or not (raw_end or "").isdigit():
+    start, end = small_number(raw_start or ""), small_number(raw_end or "")
+    if start is None or end is None:
         raise InvalidParameter(
             f"start and end are code point offsets (digits), got start={raw_start!r} end={raw_end!r}"
         )
-    start, end = int(raw_start or 0), int(raw_end or 0)
     if not 0 <= start <= end <= length:
         raise InvalidParameter(
             f"need 0 <= start <= end <= {length} (the text's length), got {start} and {end}"

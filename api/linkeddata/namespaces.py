@@ -54,7 +54,7 @@ def local_href(iri: str) -> str:
     if iri.startswith(SDG) and "#" not in iri:
         code = iri[len(SDG) :]
         goal = code.split(".", 1)[0]
-        if goal.isdigit():
+        if goal.isascii() and goal.isdigit() and len(goal) <= 2:
             return f"/sdg/{goal}" + ("" if code == goal else f"#target-{code}")
     return iri
 

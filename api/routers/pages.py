@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from api.conneg import negotiate, prefers_html
 from api.errors import CoopkgError, NotFound
 from api.linkeddata import html, listing
+from api.linkeddata.catalogue import small_number
 from api.linkeddata.describe import Description, render
 from api.linkeddata.downloads import BY_NAME, void_access, write_dump
 from api.linkeddata.formats import BY_MEDIA_TYPE, RDF_REPRESENTATIONS
@@ -87,7 +88,7 @@ async def mechanisms(request: Request, site_: SiteDep, store_: StoreDep) -> HTML
     "/sdg/{goal}", response_class=HTMLResponse, summary="An SDG goal and the commitments aligned to it"
 )
 async def sdg_goal(goal: str, request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
-    number = int(goal) if goal.isdigit() else 0  # html.goal refuses anything but 1-17 with a NotFound
+    number = small_number(goal) or 0  # html.goal refuses anything but 1-17 with a NotFound
     return await _html(
         request, site_, store_, lambda: html.goal(site_, store_, request, page_lang(request), number)
     )

@@ -224,3 +224,20 @@ def test_page_errors_are_pages_for_browsers_and_problems_for_apps(client: TestCl
         app = client.get(path, headers={"Accept": "application/json"})
         assert app.status_code == 404
         assert app.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sdg/" + "9" * 5000,  # int() refuses more than 4300 digits
+        "/sdg/%C2%B2",  # "²" is a digit to str.isdigit, not to int()
+        "/sdg/%D9%A3",  # Arabic-Indic three
+        f"/id/{P}/source?start=%C2%B2&end=3",
+        f"/id/{P}/source?start=1&end=" + "9" * 5000,
+        f"/id/{P}/source?start=9&end=3",
+    ],
+)
+def test_odd_numbers_are_clear_4xx(client: TestClient, path: str) -> None:
+    answer = client.get(path, headers={"Accept": "text/html"})
+    assert answer.status_code == (404 if path.startswith("/sdg/") else 422), (path, answer.status_code)
+    assert answer.text.strip()
