@@ -93,6 +93,7 @@ def coopkg_remote(store: Path, logs: Path) -> Target:
         "/sparql",
         gateway=True,
         notes=["peak memory counts the gateway only; the Oxigraph backend is measured as `oxigraph`"],
+        backend_port=ox_port,
     )
 
 
