@@ -16,6 +16,7 @@ import json
 import multiprocessing
 from collections.abc import AsyncGenerator, AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from api.conneg import negotiate
-from api.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, UnusableInput
+from api.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, UnusableInput, WorkerDied
 from api.validation.inputs import MEDIA_TYPES, InputFormat, format_for_media_type, format_for_path
 
 JSON, TURTLE, JSON_LD = "application/json", "text/turtle", "application/ld+json"
@@ -169,6 +170,7 @@ _RESPONSE_EXAMPLE = {
         406: {"description": "Accept names no format the report comes in."},
         413: {"description": "The body is larger than COOPKG_MAX_BODY bytes."},
         415: {"description": "The Content-Type is not an RDF format we read."},
+        503: {"description": "The validator process crashed on the document; it has been restarted."},
     },
     openapi_extra={
         "requestBody": {
@@ -206,9 +208,21 @@ async def validate(request: Request) -> Response:
         data, source, texts = body, "request body", {}
     if not data.strip():
         raise BadRequest("the body is empty: send the RDF document to validate")
-    summary, rdf = await asyncio.get_running_loop().run_in_executor(
-        _executor(request.app), _run, data, fmt.name, source, texts, media_type
-    )
+    executor = _executor(request.app)
+    try:
+        summary, rdf = await asyncio.get_running_loop().run_in_executor(
+            executor, _run, data, fmt.name, source, texts, media_type
+        )
+    except BrokenProcessPool:
+        # The validation process died on this document (a native crash, the memory limit): drop the broken
+        # pool so the next upload gets a fresh process, and say what happened.
+        if getattr(request.app.state, _EXECUTOR, None) is executor:  # another upload may have replaced it
+            setattr(request.app.state, _EXECUTOR, None)
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise WorkerDied(
+            "The validator stopped while reading this document (its process crashed, for example on JSON-LD "
+            "nested thousands of levels deep) and has been restarted; simplify the document and retry."
+        ) from None
     counts = summary["counts"]
     headers = {
         "Coopkg-Conforms": "true" if summary["conforms"] else "false",
