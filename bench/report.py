@@ -152,16 +152,37 @@ def render(results: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def merge(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several results files as one: servers (and extras) of the same size side by side, later runs winning.
+
+    The first run's environment is kept and every run's command is listed, so the merge stays traceable.
+    """
+    merged: dict[str, Any] = {"environment": dict(runs[0]["environment"]), "sizes": {}}
+    merged["environment"]["command"] = "` + `".join(run["environment"]["command"] for run in runs)
+    for run in runs:
+        for size, entry in run["sizes"].items():
+            target = merged["sizes"].setdefault(size, {"servers": {}})
+            target["data"] = entry["data"]
+            target.setdefault("oxigraph_load", entry.get("oxigraph_load"))
+            target["servers"].update(entry["servers"])
+            if "extras" in entry:
+                target.setdefault("extras", {}).update(entry["extras"])
+    return merged
+
+
 def main() -> int:
-    if len(sys.argv) > 1:
-        path = Path(sys.argv[1])
-    else:
+    paths = [Path(arg) for arg in sys.argv[1:]]
+    if not paths:
         found = sorted((ROOT / "bench/out/results").glob("*.json"))
         if not found:
             print("error: no results in bench/out/results; run bench/run.py first", file=sys.stderr)
             return 2
-        path = found[-1]
-    print(render(json.loads(path.read_text())))
+        paths = found[-1:]
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        print(f"error: no such results file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    print(render(merge([json.loads(path.read_text()) for path in paths])))
     return 0
 
 
