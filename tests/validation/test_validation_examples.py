@@ -17,10 +17,6 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 HELPER_SHAPES = {
     "ZhLiteral",
     "EnLiteral",
-    "StatedInProse",
-    "HasNotation",
-    "OfficialTranslation",
-    "OurTranslation",
 }
 # Parameters that are not constraints: a shape with nothing else reports nothing itself.
 _NOT_CONSTRAINTS = {
