@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
 
@@ -54,6 +55,12 @@ def choose(request: Request, suffix: Representation | None) -> Representation:
     ]
 
 
+def _alternates(stem: str | None) -> list[tuple[str, str]]:
+    """Every representation's URL (suffixed) and media type, for `Link: rel="alternate"` headers."""
+    base = "/def" if stem is None else f"/id/{quote(stem)}"
+    return [(f"{base}.{rep.suffix}", rep.media_type) for rep in REPRESENTATIONS]
+
+
 def _etag(version: str, key: str) -> str:
     return '"' + hashlib.sha256(f"{version}\n{key}".encode()).hexdigest()[:32] + '"'
 
@@ -67,6 +74,7 @@ async def _answer(
     make: Callable[[], Awaitable[bytes]],
     *,
     negotiated: bool,
+    alternates: list[tuple[str, str]] | None = None,
 ) -> Response:
     """Serve `make()`'s bytes, from the per-version cache when present, with ETag and Vary."""
     lang: Lang = page_lang(request)
@@ -83,6 +91,10 @@ async def _answer(
         body = site_.rendered.put(version, cache_key, await make())
     if representation == HTML:
         headers["Content-Security-Policy"] = PAGE_CSP
+    if alternates:
+        headers["Link"] = ", ".join(
+            f'<{href}>; rel="alternate"; type="{media}"' for href, media in alternates
+        )
     response = Response(body, media_type=representation.content_type, headers=headers)
     if representation == HTML and request.query_params.get("lang") in ("zh", "en"):
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
@@ -149,7 +161,16 @@ async def _ontology(request: Request, site_: Site, store_: Store, suffix: Repres
         description = await describing.ontology(store_)
         return await asyncio.to_thread(describing.render, description, representation, context_url(request))
 
-    return await _answer(request, site_, store_, representation, ONTOLOGY, make, negotiated=suffix is None)
+    return await _answer(
+        request,
+        site_,
+        store_,
+        representation,
+        ONTOLOGY,
+        make,
+        negotiated=suffix is None,
+        alternates=_alternates(None),
+    )
 
 
 @router.get("/id/{path:path}", summary="Any coopkg IRI: page or RDF description", responses={200: _RDF_DOC})
@@ -167,7 +188,16 @@ async def thing(path: str, request: Request, site_: SiteDep, store_: StoreDep) -
         return await asyncio.to_thread(describing.render, description, representation, context_url(request))
 
     try:
-        return await _answer(request, site_, store_, representation, iri, make, negotiated=suffix is None)
+        return await _answer(
+            request,
+            site_,
+            store_,
+            representation,
+            iri,
+            make,
+            negotiated=suffix is None,
+            alternates=_alternates(stem),
+        )
     except NotFound as error:
         return await _not_found(request, site_, representation, error, iri)
 
