@@ -213,7 +213,8 @@ def test_paths_that_make_no_valid_iri_are_404_not_500(client: TestClient, path: 
 def test_alternates_are_announced(client: TestClient) -> None:
     answer = client.get(f"/id/{KINDS['section']}", headers={"Accept": "text/turtle"})
     links = answer.headers["link"]
-    for suffix, media_type in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("html", "text/html")):
+    expected = (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("html", "text/html"))
+    for suffix, media_type in expected:
         assert f'</id/{KINDS["section"]}.{suffix}>; rel="alternate"; type="{media_type}"' in links
     page = client.get(f"/id/{KINDS['section']}", headers={"Accept": "text/html"}).text
     assert f'<link rel="alternate" type="text/turtle" href="/id/{KINDS["section"]}.ttl">' in page
