@@ -14,11 +14,14 @@ serve: $(BIN)/python
 	$(BIN)/pip install --quiet .
 	$(BIN)/coopkg serve
 
-# Debian's Chromium for the browser tests (a test tool's own browser download cannot work here).
+# Debian's Chromium (and CJK fonts, so Chinese text renders) for the browser tests: a test tool's own
+# browser download cannot work here.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing: install Debian's chromium package (browser tests will be skipped)"; fi; }
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing Debian packages:$$missing (browser tests will be skipped)"; fi; fi
 
 lint: $(BIN)/python
 	$(BIN)/ruff check .
