@@ -21,7 +21,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import __version__
+from api import __version__, openapi
 from api.errors import CoopkgError
 from api.settings import Settings
 from api.store.base import Store
@@ -163,6 +163,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         version=__version__,
         description="SPARQL endpoint and linked data of the coopkg knowledge graph (read-only).",
         lifespan=lifespan,
+        # Swagger UI and ReDoc load their scripts from a CDN, which our CSP (and offline hosts) refuse:
+        # a broken page. The schema itself is served at /openapi.json (linked from /downloads).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.service_allowlist = ServiceAllowlist(settings.service_allow)
@@ -172,6 +176,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_exception_handler(Exception, _unexpected)
     for target in ROUTERS:
         app.include_router(_router(target))
+    openapi.complete(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(
         CORSMiddleware,

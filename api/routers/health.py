@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.errors import StoreUnavailable
+from api.openapi import problems
 from api.store.base import Store
 
-router = APIRouter(tags=["Health"])
+router = APIRouter(tags=["Health"], responses=problems(503))
 
 
 @router.get("/health", summary="The gateway process is alive")

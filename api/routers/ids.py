@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -24,14 +24,15 @@ from api.linkeddata.formats import BY_MEDIA_TYPE, HTML, JSON_LD, REPRESENTATIONS
 from api.linkeddata.i18n import Lang
 from api.linkeddata.namespaces import ID, ONTOLOGY
 from api.linkeddata.site import LANG_COOKIE, PAGE_CSP, Site, base_context, page_lang, site, store
+from api.openapi import problems
 from api.store.base import Store
 
-router = APIRouter(tags=["linked data"])
+router = APIRouter(tags=["linked data"], responses=problems(404, 406, 503))
 
 SiteDep = Annotated[Site, Depends(site)]
 StoreDep = Annotated[Store, Depends(store)]
 _OFFERS = [rep.media_type for rep in REPRESENTATIONS]
-_RDF_DOC = {
+_RDF_DOC: dict[str, Any] = {
     "description": "The resource in the negotiated representation.",
     "content": {
         "text/html": {},
@@ -40,6 +41,13 @@ _RDF_DOC = {
         "application/n-triples": {},
         "application/rdf+xml": {},
     },
+}
+_NOT_MODIFIED = {"description": "Not modified: If-None-Match matched the ETag"}
+# An unknown IRI is a 404 in the representation asked for (a page, or RDF saying why in a comment); a
+# `.../source.txt` that is not served is a problem document.
+_ID_NOT_FOUND = {
+    "description": "Nothing is known about this IRI",
+    "content": _RDF_DOC["content"] | problems(404)[404]["content"],
 }
 
 
@@ -128,7 +136,12 @@ async def _not_found(
     return Response(text, status_code=404, media_type=representation.content_type, headers=headers)
 
 
-@router.get("/context.jsonld", summary="The JSON-LD context of coopkg's JSON-LD", response_class=Response)
+@router.get(
+    "/context.jsonld",
+    summary="The JSON-LD context of coopkg's JSON-LD",
+    response_class=Response,
+    responses={200: {"description": "The context", "content": {"application/ld+json": {}}}},
+)
 async def context_document() -> Response:
     return Response(
         json.dumps(jsonld.context(), ensure_ascii=False, indent=2),
@@ -137,13 +150,19 @@ async def context_document() -> Response:
     )
 
 
-@router.get("/def", summary="The coopkg ontology (documentation page or RDF)", responses={200: _RDF_DOC})
+@router.get(
+    "/def",
+    summary="The coopkg ontology (documentation page or RDF)",
+    responses={200: _RDF_DOC, 304: _NOT_MODIFIED},
+)
 async def ontology(request: Request, site_: SiteDep, store_: StoreDep) -> Response:
     return await _ontology(request, site_, store_, None)
 
 
 @router.get(
-    "/def.{suffix}", summary="The coopkg ontology in the format the suffix names", responses={200: _RDF_DOC}
+    "/def.{suffix}",
+    summary="The coopkg ontology in the format the suffix names",
+    responses={200: _RDF_DOC, 304: _NOT_MODIFIED},
 )
 async def ontology_suffixed(suffix: str, request: Request, site_: SiteDep, store_: StoreDep) -> Response:
     _, representation = split_suffix(f"def.{suffix}")
@@ -173,7 +192,15 @@ async def _ontology(request: Request, site_: Site, store_: Store, suffix: Repres
     )
 
 
-@router.get("/id/{path:path}", summary="Any coopkg IRI: page or RDF description", responses={200: _RDF_DOC})
+@router.get(
+    "/id/{path:path}",
+    summary="Any coopkg IRI: page or RDF description",
+    responses={
+        200: {**_RDF_DOC, "content": _RDF_DOC["content"] | {"text/plain": {}}},
+        304: _NOT_MODIFIED,
+        404: _ID_NOT_FOUND,
+    },
+)
 async def thing(path: str, request: Request, site_: SiteDep, store_: StoreDep) -> Response:
     if path.endswith("/source.txt"):
         return await _source_text(site_, store_, ID + path.removesuffix(".txt"))

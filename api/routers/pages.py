@@ -22,13 +22,15 @@ from api.linkeddata.formats import BY_MEDIA_TYPE, RDF_REPRESENTATIONS
 from api.linkeddata.i18n import Lang
 from api.linkeddata.site import LANG_COOKIE, PAGE_CSP, Site, base_context, page_lang, site, store
 from api.linkeddata.sparql_files import query_text
+from api.openapi import problems
 from api.queries import default_registry
 from api.settings import Settings
 from api.store.base import SelectResult, Store
 from api.store.data import sources_for
 from api.store.guard import inspect_query
 
-router = APIRouter(tags=["pages"])
+# Browsers get an error page (HTML), other clients a problem document.
+router = APIRouter(tags=["pages"], responses=problems(400, 404, 406, 422, 503, also=["text/html"]))
 
 SiteDep = Annotated[Site, Depends(site)]
 StoreDep = Annotated[Store, Depends(store)]

@@ -23,12 +23,13 @@ from api.linkeddata import listing
 from api.linkeddata.formats import JSON_LD
 from api.linkeddata.namespaces import ID
 from api.linkeddata.site import Site, site, store
+from api.openapi import problems
 from api.queries import NamedQuery, QueryRegistry, bind, default_registry, inline_values
 from api.queries.formats import to_csv, to_json
 from api.queries.params import ParamKind
 from api.store.base import Store
 
-router = APIRouter(prefix="/api", tags=["resources"])
+router = APIRouter(prefix="/api", tags=["resources"], responses=problems(404, 406, 422, 503))
 SiteDep = Annotated[Site, Depends(site)]
 StoreDep = Annotated[Store, Depends(store)]
 
@@ -276,7 +277,7 @@ async def run_named(request: Request, store_: Store, query: NamedQuery) -> Respo
 
 def build_queries_router(registry: QueryRegistry) -> APIRouter:
     """`GET /api/queries` and one `GET /api/queries/{name}` per named query, typed from its header."""
-    named = APIRouter(prefix="/api/queries", tags=["named queries"])
+    named = APIRouter(prefix="/api/queries", tags=["named queries"], responses=problems(406, 422, 503))
     listing_example = [
         {"name": name, "title": query.title, "href": f"/api/queries/{name}"}
         for name, query in list(registry.items())[:2]
@@ -323,7 +324,10 @@ def build_queries_router(registry: QueryRegistry) -> APIRouter:
                     "description": "SPARQL 1.1 results (JSON) or CSV",
                     "content": {_JSON: {}, _SPARQL_JSON: {}, _CSV: {}},
                 },
-                422: {"description": "A parameter is missing or not a value of its type (problem+json)"},
+                422: {
+                    **problems(422)[422],
+                    "description": "A parameter is missing or not a value of its type",
+                },
             },
         )
     return named

@@ -27,6 +27,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from api.conneg import negotiate
 from api.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, UnusableInput, WorkerDied
+from api.openapi import problems
 from api.validation.inputs import MEDIA_TYPES, InputFormat, format_for_media_type, format_for_path
 
 JSON, TURTLE, JSON_LD = "application/json", "text/turtle", "application/ld+json"
@@ -46,7 +47,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             executor.shutdown(wait=False, cancel_futures=True)
 
 
-router = APIRouter(tags=["validation"], lifespan=_lifespan)
+router = APIRouter(tags=["validation"], lifespan=_lifespan, responses=problems(422))
 
 
 def _executor(app: Any) -> ProcessPoolExecutor:
