@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from api.errors import NotFound
 from api.linkeddata import jsonld
 from api.linkeddata.formats import JSON_LD, Representation
-from api.linkeddata.namespaces import ONTOLOGY, PREFIXES
+from api.linkeddata.namespaces import ONTOLOGY, PREFIXES, readable_prefixes
 from api.linkeddata.sparql_files import query_text
 from api.queries.sparql_text import inline_values
 from api.store.base import Store
@@ -68,7 +68,11 @@ def render(description: Description, representation: Representation, context_url
         return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
     if representation.rdf_format is None:
         raise ValueError(f"{representation.media_type} is not an RDF syntax")
-    prefixes = PREFIXES if representation.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    prefixes: dict[str, str] | None = None
+    if representation.rdf_format == ox.RdfFormat.TURTLE:  # only prefixed names that need no `\/` escapes
+        prefixes = readable_prefixes(description.triples)
+    elif representation.rdf_format == ox.RdfFormat.RDF_XML:  # XML namespaces: IRIs stay whole in attributes
+        prefixes = PREFIXES
     written = ox.serialize(description.triples, format=representation.rdf_format, prefixes=prefixes)
     assert written is not None  # serialize returns the bytes when given no output
     return written

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from api.linkeddata import jsonld
-from api.linkeddata.namespaces import PREFIXES
+from api.linkeddata.namespaces import PREFIXES, readable_prefixes
 from api.store.data import Source, load
 
 
@@ -47,19 +47,22 @@ def write_dump(sources: Sequence[Source], dump: Dump, context_url: str) -> bytes
     quads = list(store.quads_for_pattern(None, None, None))
     if dump.quads:
         assert dump.format is not None
-        written = ox.serialize(quads, format=dump.format, prefixes=_prefixes(dump.format))
+        written = ox.serialize(quads, format=dump.format, prefixes=_prefixes(dump.format, quads))
     else:
         triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
         if dump.format is None:
             document = jsonld.frame(triples, None, context_url)
             return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-        written = ox.serialize(triples, format=dump.format, prefixes=_prefixes(dump.format))
+        written = ox.serialize(triples, format=dump.format, prefixes=_prefixes(dump.format, triples))
     assert written is not None  # serialize returns bytes when given no output
     return written
 
 
-def _prefixes(rdf_format: ox.RdfFormat) -> dict[str, str] | None:
-    return PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+def _prefixes(
+    rdf_format: ox.RdfFormat, terms: Sequence[ox.Triple] | Sequence[ox.Quad]
+) -> dict[str, str] | None:
+    # Only prefixes whose local names need no escaping (no `id:programme\/…`): our IRIs are written in full.
+    return readable_prefixes(terms) if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
 
 
 _IANA = "https://www.iana.org/assignments/media-types/"  # DCAT 3: dcat:mediaType is an IANA media type IRI

@@ -6,6 +6,11 @@ links to `/id/...` (relative to the host) while the data keeps the w3id IRIs.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
+
+import pyoxigraph as ox
+
 BASE = "https://w3id.org/coopkg/"
 ID = f"{BASE}id/"
 DEF = f"{BASE}def#"
@@ -33,6 +38,10 @@ PREFIXES: dict[str, str] = {
     "wd": "http://www.wikidata.org/entity/",
     "vann": "http://purl.org/vocab/vann/",
 }
+
+# A local name Turtle writes without a backslash (a conservative ASCII subset of PN_LOCAL): pyoxigraph writes
+# `id:programme\/cn-dk-…\/section\/03` for a namespace whose local names hold `/`, `#` or a final `.`.
+_PLAIN_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?)?")
 
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 SKOS_PREF_LABEL = PREFIXES["skos"] + "prefLabel"
@@ -67,3 +76,43 @@ def compact(iri: str) -> str:
             if "/" not in local or prefix in ("id", "sdg"):
                 return f"{prefix}:{local}"
     return iri
+
+
+def _iris(terms: Iterable[ox.Triple | ox.Quad]) -> set[str]:
+    found: set[str] = set()
+    for term in terms:
+        parts: list[object] = [term.subject, term.predicate, term.object]
+        if isinstance(term, ox.Quad):
+            parts.append(term.graph_name)
+        for part in parts:
+            if isinstance(part, ox.NamedNode):
+                found.add(part.value)
+            elif isinstance(part, ox.Literal):
+                found.add(part.datatype.value)
+    return found
+
+
+def readable_prefixes(
+    terms: Iterable[ox.Triple | ox.Quad], prefixes: Mapping[str, str] = PREFIXES
+) -> dict[str, str]:
+    """The `prefixes` under which every IRI of `terms` is a prefixed name that needs no escaping.
+
+    A prefix that would make an IRI unreadable (e.g. `id:` for our hierarchical IRIs) is left out, so those
+    IRIs are written in full (`<https://w3id.org/coopkg/id/party/china>`), as people cite them. The serializer
+    uses the longest namespace that starts an IRI, so leaving one out can move IRIs to a shorter one: repeat
+    until nothing changes.
+    """
+    iris = _iris(terms)
+    kept = dict(prefixes)
+    while True:
+        unreadable: set[str] = set()
+        for iri in iris:
+            matches = [(len(ns), name) for name, ns in kept.items() if iri.startswith(ns)]
+            if matches:
+                length, name = max(matches)
+                if not _PLAIN_LOCAL.fullmatch(iri[length:]):
+                    unreadable.add(name)
+        if not unreadable:
+            return kept
+        for name in unreadable:
+            del kept[name]
