@@ -78,7 +78,13 @@ def _run(
 
 async def _read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    # ASCII digits only ("²" passes isdigit() but not int()); a number too long for int() is too large anyway.
+    if (
+        declared
+        and declared.isascii()
+        and declared.isdigit()
+        and (len(declared) > 18 or int(declared) > limit)
+    ):
         raise PayloadTooLarge(
             f"the body has {declared} bytes; at most {limit} are accepted (COOPKG_MAX_BODY)"
         )
