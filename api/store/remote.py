@@ -26,6 +26,7 @@ store's own message.
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -49,15 +50,16 @@ from api.errors import (
     StoreUnavailable,
     UnusableInput,
 )
-from api.queries.sparql_text import inline_values, tokens
+from api.queries.sparql_text import inline_values
 from api.store.base import Dataset, QueryKind, QueryRequest, QueryResponse, Row, SelectResult, Term
+from api.store.engine import GRAPH_FORMATS, RESULTS_FORMATS
+from api.store.guard import ServiceAllowlist, inspect_query, tokens
+from api.store.results import N_TRIPLES, RESULTS_JSON, TRANSFER_FORMAT, TSV, expect_kind
 
 if TYPE_CHECKING:
     from api.settings import Settings
 
-TSV = "text/tab-separated-values"
-N_TRIPLES = "application/n-triples"
-RESULTS_JSON = "application/sparql-results+json"
+__all__ = ["N_TRIPLES", "RESULTS_JSON", "TSV", "RemoteStore", "public_url"]
 _META_GRAPH = "https://w3id.org/coopkg/id/graph/meta"
 # The VoID description changes with every rebuild (triple counts per graph): a cheap fingerprint of the data.
 _FINGERPRINT_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{_META_GRAPH}> {{ ?s ?p ?o }} }}"
@@ -66,20 +68,22 @@ _HEALTH_QUERY = "ASK {}"
 _ERROR_BODY_LIMIT = 2_000  # characters of a store's error message passed on to the client
 _ASK_BODY_LIMIT = 64_000  # an ASK answer is a few dozen bytes; more is not an ASK answer
 _CHUNK = 64 * 1024  # bytes per chunk of the streamed response body
-_KINDS: dict[str, QueryKind] = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+_ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:")  # an IRI token with a scheme
 
 
-def query_kind(query: str) -> QueryKind:
-    """SELECT, ASK or a graph query (CONSTRUCT/DESCRIBE): the first query-form keyword after the prologue."""
-    for token in tokens(query):
-        if token.kind == "word" and token.text.upper() in _KINDS:
-            return _KINDS[token.text.upper()]
-        if token.kind == "word" and token.text.upper() in ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP"):
-            break
-    raise QuerySyntaxError(
-        "The query has no SELECT, ASK, CONSTRUCT or DESCRIBE form; "
-        "send a SPARQL 1.1 query (updates are refused)."
-    )
+def _with_base(query: str, base_iri: str | None) -> str:
+    """The query with `BASE <base_iri>` in front when it has relative IRIs: the protocol resolves them against
+    the endpoint's URL, which the store does not know (its own URL would be used). Queries without relative
+    IRIs go unchanged, so the store's error positions stay right for them. A BASE of the query's own is then
+    resolved against this one, as nested BASEs are.
+    """
+    if base_iri is None or not any(t.kind == "iri" and not _ABSOLUTE.match(t.text) for t in tokens(query)):
+        return query
+    try:
+        base = str(ox.NamedNode(base_iri))
+    except ValueError:
+        raise BadRequest(f"The endpoint URL {base_iri!r} cannot serve as the base IRI.") from None
+    return f"BASE {base}\n{query}"
 
 
 def public_url(url: str) -> str:
@@ -110,6 +114,8 @@ class RemoteStore:
         timeout: float,
         max_rows: int,
         health_timeout: float = 2.0,
+        service_allow: Sequence[str] = (),
+        max_query_length: int = 1_000_000,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         parts = urlsplit(query_url)
@@ -124,6 +130,9 @@ class RemoteStore:
         self.timeout = timeout
         self.max_rows = max_rows
         self.health_timeout = min(health_timeout, timeout)
+        # The gateway's own guard, again here: no update and no SERVICE beyond the allowlist ever leaves.
+        self._allowlist = ServiceAllowlist(list(service_allow))
+        self.max_query_length = max_query_length
         # httpx's own timeouts are a backstop behind the anyio deadline; connect failures are retried once so
         # a connection dropped by a store restart does not fail the first request after it comes back.
         self._client = httpx.AsyncClient(
@@ -142,7 +151,13 @@ class RemoteStore:
                 "COOPKG_STORE=remote needs COOPKG_REMOTE_QUERY_URL, the SPARQL query endpoint of the store "
                 "(e.g. http://127.0.0.1:7878/query)."
             )
-        return cls(settings.remote_query_url, timeout=settings.query_timeout, max_rows=settings.max_rows)
+        return cls(
+            settings.remote_query_url,
+            timeout=settings.query_timeout,
+            max_rows=settings.max_rows,
+            service_allow=settings.service_allow,
+            max_query_length=settings.max_body,
+        )
 
     # -- the Store protocol ------------------------------------------------------------------------------
 
@@ -154,7 +169,7 @@ class RemoteStore:
         self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
     ) -> SelectResult:
         text = self._bind(query, bindings)
-        self._expect_kind(text, "select")
+        expect_kind(text, "select")
         fetched = await self._fetch(text, None, "select", timeout)
         variables, rows = await anyio.to_thread.run_sync(_parse_rows, fetched.lines, self.public_url)
         return SelectResult(variables, rows, fetched.truncated)
@@ -163,7 +178,7 @@ class RemoteStore:
         self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
     ) -> bool:
         text = self._bind(query, bindings)
-        self._expect_kind(text, "ask")
+        expect_kind(text, "ask")
         fetched = await self._fetch(text, None, "ask", timeout)
         return _parse_boolean(fetched.lines[0], self.public_url)
 
@@ -171,17 +186,20 @@ class RemoteStore:
         self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
     ) -> Sequence[ox.Triple]:
         text = self._bind(query, bindings)
-        self._expect_kind(text, "graph")
+        expect_kind(text, "graph")
         fetched = await self._fetch(text, None, "graph", timeout)
         return await anyio.to_thread.run_sync(_parse_triples, fetched.lines, self.public_url)
 
     async def execute(self, request: QueryRequest) -> QueryResponse:
-        text = self._bind(request.query, request.bindings)
-        kind = query_kind(text)
-        serialise = _serialiser(kind, request.media_type)
-        fetched = await self._fetch(text, request.dataset, kind, request.timeout)
+        # Lexing a long query takes a while: in a thread, like the gateway's router does.
+        info = await anyio.to_thread.run_sync(
+            inspect_query, request.query, self._allowlist, self.max_query_length
+        )
+        serialise = _serialiser(info.kind, request.media_type, info.prefixes)
+        text = _with_base(self._bind(request.query, request.bindings), request.base_iri)
+        fetched = await self._fetch(text, request.dataset, info.kind, request.timeout)
         body = await anyio.to_thread.run_sync(serialise, fetched.lines, self.public_url)
-        return QueryResponse(kind, request.media_type, _chunks(body), fetched.truncated)
+        return QueryResponse(info.kind, request.media_type, _chunks(body), fetched.truncated)
 
     async def health(self) -> bool:
         """True when the store answers `ASK {}` within the health timeout; refreshes the data fingerprint."""
@@ -214,12 +232,6 @@ class RemoteStore:
             return inline_values(query, terms)
         except ValueError as error:  # a bad parameter name, or a query without `WHERE {` to bind into
             raise InvalidParameter(f"Cannot bind parameters into the query: {error}.") from error
-
-    @staticmethod
-    def _expect_kind(query: str, kind: QueryKind) -> None:
-        found = query_kind(query)
-        if found != kind:
-            raise BadRequest(f"Expected a {kind} query here, got a {found} query.")
 
     async def _fetch(
         self,
@@ -265,7 +277,7 @@ class RemoteStore:
         if dataset is not None:
             form["default-graph-uri"] = list(dataset.default_graphs)
             form["named-graph-uri"] = list(dataset.named_graphs)
-        accept = {"select": TSV, "ask": RESULTS_JSON, "graph": N_TRIPLES}[kind]
+        accept = TRANSFER_FORMAT[kind]
         async with self._client.stream(
             "POST", self.query_url, data=form, headers={"Accept": accept}
         ) as response:
@@ -422,16 +434,17 @@ def _parse_triples(lines: list[str], where: str) -> list[ox.Triple]:
     return triples
 
 
-def _serialiser(kind: QueryKind, media_type: str) -> _Serialiser:
-    """What turns fetched lines into the negotiated format; NotAcceptable if it does not fit `kind`."""
+def _serialiser(kind: QueryKind, media_type: str, prefixes: Mapping[str, str]) -> _Serialiser:
+    """What turns fetched lines into the negotiated format (the embedded engine's formats and prefixes)."""
     if kind == "graph":
-        rdf_format = ox.RdfFormat.from_media_type(media_type)
+        rdf_format = GRAPH_FORMATS.get(media_type)
         if rdf_format is None:
-            raise NotAcceptable(f"A CONSTRUCT or DESCRIBE query cannot be answered as {media_type}.")
-        return _Serialiser(kind, rdf_format=rdf_format)
-    results_format = ox.QueryResultsFormat.from_media_type(media_type)
+            raise NotAcceptable(f"{media_type} cannot carry CONSTRUCT or DESCRIBE results.")
+        keep = dict(prefixes) if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        return _Serialiser(kind, rdf_format=rdf_format, prefixes=keep)
+    results_format = RESULTS_FORMATS.get(media_type)
     if results_format is None:
-        raise NotAcceptable(f"A {kind.upper()} query cannot be answered as {media_type}.")
+        raise NotAcceptable(f"{media_type} cannot carry SELECT or ASK results.")
     return _Serialiser(kind, results_format=results_format)
 
 
@@ -440,10 +453,12 @@ class _Serialiser:
     kind: QueryKind
     results_format: ox.QueryResultsFormat | None = None
     rdf_format: ox.RdfFormat | None = None
+    prefixes: dict[str, str] | None = None  # Turtle and TriG: the query's own PREFIXes, as the embedded store
 
     def __call__(self, lines: list[str], where: str) -> bytes:
         if self.rdf_format is not None:
-            return ox.serialize(_parse_triples(lines, where), format=self.rdf_format) or b""
+            triples = _parse_triples(lines, where)
+            return ox.serialize(triples, format=self.rdf_format, prefixes=self.prefixes) or b""
         assert self.results_format is not None  # set for every non-graph kind by _serialiser()
         if self.kind == "ask":
             _parse_boolean(lines[0], where)  # checked first: the same errors and messages as ask()

@@ -17,8 +17,10 @@ from api.errors import (
     BadGateway,
     CoopkgError,
     QuerySyntaxError,
+    ServiceNotAllowed,
     StoreUnavailable,
     UnusableInput,
+    UpdateRefused,
 )
 from api.settings import Settings
 from api.store.base import Dataset, QueryRequest
@@ -187,6 +189,51 @@ async def test_the_store_is_asked_for_the_transfer_formats_with_the_dataset_as_p
     assert form.get_list("query") == [SELECT]
     assert form.get_list("default-graph-uri") == ["urn:g:1", "urn:g:2"]
     assert form.get_list("named-graph-uri") == ["urn:g:3"]
+    await store.aclose()
+
+
+def _must_not_be_called(request: httpx.Request) -> httpx.Response:
+    raise AssertionError(f"the store was called: {request.content!r}")
+
+
+@pytest.mark.parametrize(
+    ("query", "error", "message"),
+    [
+        ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", UpdateRefused, "INSERT is a SPARQL update"),
+        (
+            "SELECT * WHERE { SERVICE <http://evil.example/sparql> { ?s ?p ?o } }",
+            ServiceNotAllowed,
+            "federation",
+        ),
+        ("SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }", ServiceNotAllowed, "a variable"),
+    ],
+)
+async def test_the_gateways_guard_runs_before_anything_is_forwarded(
+    query: str, error: type[CoopkgError], message: str
+) -> None:
+    store = _mock_store(httpx.MockTransport(_must_not_be_called))
+    with pytest.raises(error, match=message):
+        await store.execute(QueryRequest(query, media_type="application/sparql-results+json"))
+    await store.aclose()
+
+
+async def test_an_allowlisted_service_is_forwarded() -> None:
+    seen: list[str] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        seen.append(httpx.QueryParams(request.content.decode())["query"])
+        return httpx.Response(200, content=b"?s\n", headers={"content-type": TSV})
+
+    store = RemoteStore(
+        "http://store.example/sparql",
+        timeout=5.0,
+        max_rows=10,
+        service_allow=["https://query.wikidata.org/"],
+        transport=httpx.MockTransport(record),
+    )
+    query = "SELECT ?s WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }"
+    await store.execute(QueryRequest(query, media_type="text/csv", base_iri="http://gateway.example/sparql"))
+    assert seen == [query]  # no relative IRI: the text goes as it came (no BASE added)
     await store.aclose()
 
 
