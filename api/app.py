@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import __version__, openapi
 from api.errors import CoopkgError
+from api.fastpath import ResponseCache
 from api.settings import Settings
 from api.store.base import Store
 from api.store.guard import ServiceAllowlist
@@ -188,4 +189,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         max_age=600,
     )
     app.add_middleware(SecurityHeaders)
+    # Outermost: a repeat GET of a query or an IRI page is answered before FastAPI is entered.
+    app.add_middleware(ResponseCache, state_app=app, max_bytes=settings.cache_mb * 1024 * 1024)
     return app

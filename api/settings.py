@@ -38,3 +38,9 @@ class Settings(BaseSettings):
         None,
         description="Directory of the on-disk store built at start-up (default: a fresh temporary one).",
     )
+    cache_mb: int = Field(
+        64,
+        ge=0,
+        le=65_536,
+        description="MB of rendered answers (SPARQL GETs, IRI pages) kept in memory per process; 0 is off.",
+    )
