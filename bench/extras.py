@@ -24,7 +24,7 @@ SHAPES = ROOT / "shapes"
 
 def _loaded_seconds(log: Path) -> float | None:
     match = re.search(r"in ([0-9.]+) s", log.read_text(errors="replace"))
-    return float(match["1"]) if match else None
+    return float(match[1]) if match else None
 
 
 def pyoxigraph_load(data: Path, logs: Path, timeout: float) -> dict[str, dict[str, Any]]:
