@@ -39,7 +39,17 @@ ROUTERS: list[str] = [
     "api.routers.validate:router",
 ]
 PROBLEM_BASE = "https://w3id.org/coopkg/problem/"
-EXPOSED_HEADERS = ["ETag", "Last-Modified", "Coopkg-Results-Truncated", "Coopkg-Results-Limit", "Link"]
+EXPOSED_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Coopkg-Results-Truncated",
+    "Coopkg-Results-Limit",
+    "Link",
+    "Coopkg-Conforms",
+    "Coopkg-Violations",
+    "Coopkg-Warnings",
+    "Coopkg-Infos",
+]
 # Defaults for every response; a route that sends HTML sets its own Content-Security-Policy.
 SECURITY_HEADERS = {
     b"x-content-type-options": b"nosniff",
