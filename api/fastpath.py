@@ -6,7 +6,8 @@ hit is served from memory (bytes + headers, gzip compressed once on first need) 
 304; a miss runs the app with a plain GET (no conditional or encoding headers, so the answer is always the
 full identity 200 worth keeping) and the response is then served by the very code that serves hits, so hits
 and misses are byte-identical. Only 200s are kept; errors, Set-Cookie and `no-store` answers are passed on
-untouched. Requests carrying Authorization or Cookie are never cached (their answer may depend on them).
+untouched. Requests carrying Authorization or Cookie are never cached (their answer may depend on them), nor
+is anything with the remote backend (`COOPKG_STORE=remote`): only the embedded store is read-only by design.
 """
 
 from __future__ import annotations
@@ -158,7 +159,13 @@ class ResponseCache:
 
 
 def _version(state_app: object) -> str | None:
-    store = getattr(getattr(state_app, "state", None), "store", None)
+    """The data version to key on, or None when answers must not be cached."""
+    state = getattr(state_app, "state", None)
+    settings = getattr(state, "settings", None)
+    if getattr(settings, "store", None) == "remote":
+        # A remote store is not ours: its data can change under us and its outages must show.
+        return None
+    store = getattr(state, "store", None)
     return None if store is None else str(store.version)
 
 

@@ -246,3 +246,12 @@ def test_iri_pages_hit_per_representation(shipped_store: ox.Store) -> None:
             == client.get("/def", headers={"Accept": "text/turtle"}).content
         )
         assert cache.hits == 4
+
+
+def test_the_remote_backend_is_never_cached() -> None:
+    store = CountingStore(_graph(5), version="v1")
+    settings = Settings(store="remote", remote_query_url="http://127.0.0.1:9/query")
+    with TestClient(create_app(settings, store)) as client:
+        for _ in range(2):
+            assert client.get("/sparql", params={"query": ALL}).status_code == 200
+        assert store.executed == 2
