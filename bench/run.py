@@ -64,7 +64,9 @@ def ensure_data(size: str, seed: int) -> tuple[Path, float | None]:
     return path, time.perf_counter() - started
 
 
-def run_wrk(base: str, requests_file: Path, duration: int, connections: int) -> dict[str, Any]:
+def run_wrk(
+    base: str, requests_file: Path, duration: int, connections: int, bust: bool = False
+) -> dict[str, Any]:
     argv = [
         "wrk",
         "-t1",
@@ -77,7 +79,10 @@ def run_wrk(base: str, requests_file: Path, duration: int, connections: int) -> 
         base,
         "--",
     ]
-    done = subprocess.run([*argv, str(requests_file)], capture_output=True, text=True, timeout=duration + 60)
+    extra = ["bust"] if bust else []
+    done = subprocess.run(
+        [*argv, str(requests_file), *extra], capture_output=True, text=True, timeout=duration + 60
+    )
     for line in done.stdout.splitlines():
         if line.startswith("WRKJSON "):
             result: dict[str, Any] = json.loads(line.removeprefix("WRKJSON "))
@@ -168,7 +173,9 @@ def measure(
                 entry["results"] = workloads.count_results(body, first.accept)
                 entry["unloaded_s"] = unloaded_latency(target, workload, entry["first_s"], args.first_timeout)
                 requests_file = workload.write(logs / f"{target.name}-{workload.name.replace(':', '_')}.tsv")
-                entry.update(run_wrk(target.base, requests_file, args.duration, args.connections))
+                entry.update(
+                    run_wrk(target.base, requests_file, args.duration, args.connections, args.cache_bust)
+                )
             elif status == 0:
                 entry["error"] = f"no answer within {args.first_timeout:.0f} s"
                 timeouts += 1
@@ -316,6 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--validate-timeout", type=float, default=1200, help="seconds each validator may take (--extras)"
+    )
+    parser.add_argument(
+        "--cache-bust",
+        action="store_true",
+        help="make every SPARQL request unique (a trailing comment), so response caches cannot answer",
     )
     parser.add_argument("--extras", action="store_true", help="also the start-up and validation comparisons")
     args = parser.parse_args(argv)
