@@ -18,8 +18,15 @@ ROOT = Path(__file__).resolve().parents[2]
 def bench() -> Iterator[None]:
     """bench/ is a folder of scripts importing each other by plain name: put it on the path."""
     sys.path.insert(0, str(ROOT / "bench"))
+    before = set(sys.modules)
     yield
     sys.path.remove(str(ROOT / "bench"))
+    # Their plain names (run, report, ...) must not shadow anything another test imports later.
+    for name in set(sys.modules) - before:
+        if getattr(sys.modules[name], "__file__", "") and str(ROOT / "bench") in str(
+            sys.modules[name].__file__
+        ):
+            del sys.modules[name]
 
 
 @pytest.mark.usefixtures("bench")
