@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from api import resources
 from api.errors import UnusableInput
+from api.rdfguard import check_file
 
 ID = "https://w3id.org/coopkg/id/"
 GRAPH_ONTOLOGY = f"{ID}graph/ontology"
@@ -84,6 +85,7 @@ def load_into(store: ox.Store, sources: Iterable[GraphSource]) -> None:
                 f"{source.path}: missing (graph {source.graph}); "
                 "run `coopkg build` to regenerate data/generated/, or restore the file from git."
             )
+        check_file(source.path, source.format)  # nesting that would crash the parser (api/rdfguard.py)
         try:
             store.bulk_load(path=source.path, format=source.format, to_graph=source.graph_node)
         except SyntaxError as error:

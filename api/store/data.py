@@ -23,6 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from api.errors import UnusableInput
+from api.rdfguard import check_file
 
 MARKER = "coopkg-store.json"
 _EXTENSIONS: dict[str, ox.RdfFormat] = {
@@ -109,6 +110,7 @@ def load(store: ox.Store, sources: Iterable[Source]) -> None:
         options: dict[str, object] = {}
         if source.graph is not None and source.format not in _QUAD_FORMATS:
             options["to_graph"] = ox.NamedNode(source.graph)
+        check_file(source.path, source.format)  # nesting that would crash the parser (api/rdfguard.py)
         try:
             store.bulk_load(path=source.path, format=source.format, **options)  # type: ignore[arg-type]
         except SyntaxError as error:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from api.errors import UnsupportedMediaType, UnusableInput
+from api.rdfguard import check_nesting
 from api.validation.terms import DataGraph
 
 
@@ -91,15 +92,17 @@ def parse_into(
 
     The whole document is parsed before anything is added, so a syntax error leaves the data graph unchanged.
     """
-    if fmt.rdf_format == ox.RdfFormat.RDF_XML:
-        # pyoxigraph expands DTD entities without a limit ("billion laughs": 800 bytes -> gigabytes), and RDF
-        # never needs them: a document declaring one is refused before parsing.
+    if fmt.rdf_format in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
+        # Deep nesting crashes (JSON-LD) or stalls (RDF/XML) pyoxigraph's parser: see api/rdfguard.py.
         raw = data.read_bytes() if isinstance(data, Path) else data
-        if b"<!ENTITY" in raw:
-            raise UnusableInput(
-                f"{source}: declares XML entities (<!ENTITY ...>), which are not accepted because they can "
-                "expand to gigabytes; write their values out in the document"
-            )
+        check_nesting(raw, fmt.rdf_format, source)
+    # pyoxigraph expands DTD entities without a limit ("billion laughs": 800 bytes -> gigabytes), and RDF
+    # never needs them: a document declaring one is refused before parsing.
+    if fmt.rdf_format == ox.RdfFormat.RDF_XML and b"<!ENTITY" in raw:
+        raise UnusableInput(
+            f"{source}: declares XML entities (<!ENTITY ...>), which are not accepted because they can "
+            "expand to gigabytes; write their values out in the document"
+        )
     try:
         if isinstance(data, Path):
             quads = list(ox.parse(path=data, format=fmt.rdf_format, base_iri=base_iri))
