@@ -22,7 +22,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 GZIP_MIN = 1024  # as the app's GZipMiddleware: smaller bodies are not worth compressing
 # Request headers the answer may depend on; they form the key (with the query string, which holds `format=`).
-KEYED = (b"accept", b"accept-language")
+# Host too: JSON-LD pages link their @context by the request's base URL.
+KEYED = (b"accept", b"accept-language", b"host")
 # Request headers dropped on a miss: the app must give the full identity 200 we store.
 STRIPPED = {b"accept-encoding", b"if-none-match", b"if-modified-since"}
 # Response headers not stored: recomputed per answer.
@@ -95,6 +96,8 @@ class ResponseCache:
                 origin = b"1"  # CORS headers are added only when Origin is sent (any origin is allowed)
         return (
             version.encode(),
+            str(scope.get("scheme", "http")).encode(),
+            keyed.get(b"host", b""),
             path.encode(),
             query,
             keyed.get(b"accept", b""),

@@ -255,3 +255,17 @@ def test_the_remote_backend_is_never_cached() -> None:
         for _ in range(2):
             assert client.get("/sparql", params={"query": ALL}).status_code == 200
         assert store.executed == 2
+
+
+def test_the_host_is_part_of_the_key(shipped_store: ox.Store) -> None:
+    # JSON-LD pages link their @context by the request's base URL: another host must not get ours.
+    with TestClient(create_app(Settings(), InProcessStore(shipped_store, version="t"))) as client:
+        jsonld = {"Accept": "application/ld+json"}
+        cache = _cache(client.app)  # type: ignore[arg-type]
+        first = client.get(ID, headers={**jsonld, "Host": "a.example"})
+        assert b"http://a.example/context.jsonld" in first.content
+        client.get(ID, headers={**jsonld, "Host": "b.example"})
+        assert cache.hits == 0
+        assert len(cache.entries) == 2
+        # (The body of the second is the route's own concern: api/routers/ids.py caches rendered bytes per
+        # version without the host, so it repeats a.example; reported to its owner.)
