@@ -963,6 +963,13 @@ _simple(
     lambda g: g.add((I2, COOP.sectoin, S03)),
     [I2],
 )
+_simple(
+    "defined-terms-untyped",
+    "UntypedDefinedTermsShape",
+    "a misspelt property coop:sectoin on a node without rdf:type",
+    lambda g: g.add((URIRef(f"{I2}/note"), COOP.sectoin, S03)),
+    [URIRef("https://w3id.org/coopkg/def")],
+)
 
 
 HEADER = (
