@@ -200,3 +200,26 @@ def test_documented_in_openapi_with_examples(client: TestClient) -> None:
     assert "example" in body["text/turtle"]
     assert "example" in operation["responses"]["200"]["content"]["application/json"]
     assert {"400", "413", "415"} <= set(operation["responses"])
+
+
+def test_deeply_nested_json_ld_is_a_400_not_a_dead_worker(client: TestClient) -> None:
+    depth = 5000  # pyoxigraph's JSON-LD parser segfaults here; the guard refuses it before parsing
+    body = ('{"@id": "http://e/a", "http://e/p": ' * depth + '"x"' + "}" * depth).encode()
+    response = client.post("/validate", content=body, headers={"Content-Type": "application/ld+json"})
+    assert response.status_code == 400, response.text
+    assert response.json()["detail"].startswith("request body:1:")
+    assert "nesting too deep" in response.json()["detail"]
+
+
+def test_cors_exposes_the_summary_headers(client: TestClient, valid_file: Path) -> None:
+    """A browser app on another origin may read the verdict without parsing the report."""
+    response = client.post(
+        "/validate",
+        content=valid_file.read_bytes(),
+        headers={"Content-Type": "text/turtle", "Origin": "https://example.org"},
+    )
+    assert response.status_code == 200
+    exposed = {h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")}
+    for header in ("Coopkg-Conforms", "Coopkg-Violations", "Coopkg-Warnings", "Coopkg-Infos"):
+        assert header.lower() in exposed, exposed
+        assert header in response.headers
