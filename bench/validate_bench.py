@@ -52,7 +52,8 @@ if kind == "pyshacl":
                 data.add((document, RDF.value, Literal(handle.read())))
     conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
     from api.validation.report import ValidationReport
-    counts = ValidationReport.from_graph(report).counts
+    report = ValidationReport.from_graph(report)
+    counts = report.counts
 else:
     from api.validation.run import validate_files, validate_shipped
     if kind == "shipped":
@@ -62,7 +63,13 @@ else:
     conforms, counts = report.conforms, report.counts
 seconds = time.perf_counter() - started
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "conforms": conforms, "counts": counts}))
+# The report graph up to blank-node labels (canonical form), hashed: equal digests = identical reports.
+import hashlib
+from rdflib.compare import to_canonical_graph
+lines = sorted(to_canonical_graph(report.graph).serialize(format="nt").splitlines())
+digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "conforms": conforms, "counts": counts,
+                  "digest": digest}))
 """
 
 
@@ -137,15 +144,24 @@ def main() -> None:
                 (f"synthetic {size}", "pyshacl", triples, measure("pyshacl", str(path), args.timeout))
             )
 
-    print(f"{'data':<16} {'engine':<8} {'quads':>9} {'seconds':>9} {'peak MB':>9}  report")
+    print(f"{'data':<16} {'engine':<8} {'quads':>9} {'seconds':>9} {'peak MB':>9}  report (digest)")
     for data, engine, triples, result in rows:
         if "error" in result:
             print(f"{data:<16} {engine:<8} {triples or '':>9} {'-':>9} {'-':>9}  {result['error']}")
             continue
         print(
             f"{data:<16} {engine:<8} {triples or '':>9} {result['seconds']:>9.1f} {result['peak_mb']:>9.0f}  "
-            f"conforms={result['conforms']} {result['counts']}"
+            f"conforms={result['conforms']} {result['counts']} ({result['digest']})"
         )
+    # The report-identity check: for each size measured with both, the canonical report graphs must match.
+    digests: dict[str, dict[str, object]] = {}
+    for data, engine, _triples, result in rows:
+        if "digest" in result:
+            digests.setdefault(data, {})[engine] = result["digest"]
+    for data, by_engine in digests.items():
+        if "pyshacl" in by_engine:
+            same = by_engine["pyshacl"] == by_engine.get("coopkg")
+            print(f"{data}: reports {'IDENTICAL' if same else 'DIFFER'} (coopkg vs plain pyshacl)")
     print(f"(total {time.perf_counter() - started:.0f} s; Python {sys.version.split()[0]})")
 
 
