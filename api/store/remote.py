@@ -263,7 +263,13 @@ class RemoteStore:
             raise QueryTimeout(
                 f"The SPARQL store {self.public_url} stopped answering within the time limit; retry later."
             ) from error
-        except httpx.HTTPError as error:  # reset, closed mid-answer, protocol violations
+        except (httpx.ReadError, httpx.RemoteProtocolError) as error:
+            # A reset or a connection closed mid-answer is what a dying store looks like: unavailable (503),
+            # as the module docstring and SECURITY.md promise, not a protocol fault of a living store.
+            raise StoreUnavailable(
+                f"The connection to the SPARQL store {self.public_url} broke during the query; retry shortly."
+            ) from error
+        except httpx.HTTPError as error:  # other protocol violations
             raise BadGateway(
                 f"The connection to the SPARQL store {self.public_url} broke during the query; retry shortly."
             ) from error

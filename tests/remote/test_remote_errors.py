@@ -158,13 +158,14 @@ async def test_a_broken_ask_answer_is_bad_gateway(body: bytes, message: str) -> 
     await store.aclose()
 
 
-async def test_a_connection_reset_mid_answer_is_bad_gateway() -> None:
+async def test_a_connection_reset_mid_answer_is_unavailable() -> None:
+    """A store that dies mid-answer resets the connection: 503 (retry), as SECURITY.md promises."""
     def reset(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadError("connection reset by peer", request=request)
 
     store = _mock_store(httpx.MockTransport(reset))
     with pytest.raises(
-        BadGateway, match=r"connection to the SPARQL store http://store\.example/sparql broke"
+        StoreUnavailable, match=r"connection to the SPARQL store http://store\.example/sparql broke"
     ):
         await store.select(SELECT)
     await store.aclose()
