@@ -160,6 +160,7 @@ async def test_a_broken_ask_answer_is_bad_gateway(body: bytes, message: str) -> 
 
 async def test_a_connection_reset_mid_answer_is_unavailable() -> None:
     """A store that dies mid-answer resets the connection: 503 (retry), as SECURITY.md promises."""
+
     def reset(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadError("connection reset by peer", request=request)
 
