@@ -1,6 +1,6 @@
 """A live `coopkg serve` with COOPKG_STORE=remote in front of a real Oxigraph server: outage and deadline.
 
-The gateway process is the gateway tests' own helper (tests/gateway/live.py); the store is killed and brought
+The gateway process is the gateway tests' own helper (tests/live.py); the store is killed and brought
 back on the same port. No fixed sleeps: readiness and recovery are polled.
 """
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from attack_listener import Listener
-from attack_server import MAX_BODY, MAX_ROWS, QUERY_TIMEOUT, LiveServer
+from attack_server import MAX_BODY, MAX_ROWS, QUERY_TIMEOUT
+from live import Gateway
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "remote"))  # the remote tests' Oxigraph server helper
 from oxigraph_server import OxigraphServer, oxigraph_binary
@@ -33,7 +34,7 @@ def redirector() -> Iterator[Listener]:
 
 
 @pytest.fixture(scope="session")
-def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     """`coopkg serve` on the shipped graph, two query workers, short limits, on a free loopback port."""
     log = tmp_path_factory.mktemp("gateway") / "serve.log"
     env = {
@@ -42,7 +43,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         "COOPKG_MAX_BODY": str(MAX_BODY),
         "COOPKG_WORKERS": "2",
     }
-    with LiveServer(log, env) as server:
+    with Gateway(log, env=env) as server:
         yield server
 
 
@@ -62,9 +63,7 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServe
 
 
 @pytest.fixture(scope="session")
-def remote_gateway(
-    oxigraph: OxigraphServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
+def remote_gateway(oxigraph: OxigraphServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     """`coopkg serve` in front of the Oxigraph server, with the same short limits."""
     log = tmp_path_factory.mktemp("remote-gateway") / "serve.log"
     env = {
@@ -73,5 +72,5 @@ def remote_gateway(
         "COOPKG_QUERY_TIMEOUT": str(QUERY_TIMEOUT),
         "COOPKG_MAX_ROWS": str(MAX_ROWS),
     }
-    with LiveServer(log, env) as server:
+    with Gateway(log, env=env) as server:
         yield server

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from attack_server import COOPKG, LiveServer, free_port
+from live import COOPKG, Gateway, free_port
 from oxigraph_server import OxigraphServer
 
 SIMPLE = "PREFIX coop: <https://w3id.org/coopkg/def#> SELECT ?p WHERE { ?p a coop:Programme }"
@@ -72,7 +72,7 @@ def test_remote_store_killed_under_load_gives_503_then_recovers(
         "COOPKG_REMOTE_QUERY_URL": oxigraph.query_url,
         "COOPKG_QUERY_TIMEOUT": "5",
     }
-    with LiveServer(tmp_path / "serve.log", env) as gateway, Load(gateway.base).running() as load:
+    with Gateway(tmp_path / "serve.log", env=env) as gateway, Load(gateway.base).running() as load:
         load.wait_for(lambda rs: sum(status == 200 for _, _, status, _ in rs) >= 20)
         killed = time.monotonic()
         oxigraph.stop()
@@ -136,7 +136,7 @@ def test_one_corrupt_file_among_good_ones_refuses_the_whole_start(tmp_path: Path
 
 @pytest.mark.slow
 def test_sigterm_under_load_finishes_in_flight_requests_then_exits_0(tmp_path: Path) -> None:
-    gateway = LiveServer(tmp_path / "serve.log", {"COOPKG_WORKERS": "2", "COOPKG_QUERY_TIMEOUT": "30"})
+    gateway = Gateway(tmp_path / "serve.log", env={"COOPKG_WORKERS": "2", "COOPKG_QUERY_TIMEOUT": "30"})
     with gateway:
         answers: list[httpx.Response | Exception] = []
 

@@ -16,9 +16,9 @@ import httpx
 import pytest
 import schemathesis
 from attack_html import Page
-from attack_server import LiveServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from live import Gateway
 from schemathesis import checks
 
 EXAMPLES_PER_OPERATION = 25
@@ -85,13 +85,13 @@ def fuzz_schema(base: str, chosen: list[Any]) -> list[str]:
 
 
 @pytest.mark.slow
-def test_every_operation_answers_without_5xx_and_bodies_match_the_schema(gateway: LiveServer) -> None:
+def test_every_operation_answers_without_5xx_and_bodies_match_the_schema(gateway: Gateway) -> None:
     failures = fuzz_schema(gateway.base, CHECKS)
     assert failures == [], "\n\n".join(failures)
 
 
 @pytest.mark.slow
-def test_every_status_and_media_type_is_documented(gateway: LiveServer) -> None:
+def test_every_status_and_media_type_is_documented(gateway: Gateway) -> None:
     failures = fuzz_schema(gateway.base, DOCUMENTATION_CHECKS)
     assert failures == [], "\n\n".join(failures)
 
@@ -112,7 +112,7 @@ accept_header = st.one_of(
 
 @FUZZ
 @given(accept=accept_header)
-def test_any_accept_header_gets_a_representation_or_406(gateway: LiveServer, accept: str) -> None:
+def test_any_accept_header_gets_a_representation_or_406(gateway: Gateway, accept: str) -> None:
     for path in ("/id/programme/cn-dk-green-2023-2026", "/sparql?query=ASK%20%7B%7D"):
         answer = httpx.get(gateway.base + path, headers={"Accept": accept}, timeout=30)
         assert_clear(answer)
@@ -129,7 +129,7 @@ id_segment = st.one_of(
 @given(
     segments=st.lists(id_segment, min_size=1, max_size=6), suffix=st.sampled_from(["", ".ttl", ".html", ".x"])
 )
-def test_any_iri_path_is_found_or_a_clear_404(gateway: LiveServer, segments: list[str], suffix: str) -> None:
+def test_any_iri_path_is_found_or_a_clear_404(gateway: Gateway, segments: list[str], suffix: str) -> None:
     path = "/id/" + "/".join(segments) + suffix
     answer = httpx.get(gateway.base + path, headers={"Accept": "text/turtle"}, timeout=30)
     assert answer.status_code in (200, 303, 400, 404, 406), f"{path}: {answer.status_code}"
@@ -155,7 +155,7 @@ def test_any_iri_path_is_found_or_a_clear_404(gateway: LiveServer, segments: lis
     ),
 )
 def test_any_named_query_parameters_get_an_answer_or_a_clear_422(
-    gateway: LiveServer, name: str, params: dict[str, str]
+    gateway: Gateway, name: str, params: dict[str, str]
 ) -> None:
     answer = httpx.get(
         f"{gateway.base}/api/queries/{name}",
@@ -186,7 +186,7 @@ validate_body = st.one_of(
     content_type=st.sampled_from(UPLOAD_TYPES),
 )
 def test_any_validate_body_gets_a_report_or_a_clear_4xx(
-    gateway: LiveServer, body: bytes, content_type: str
+    gateway: Gateway, body: bytes, content_type: str
 ) -> None:
     headers = {"Accept": "application/json"}
     if content_type:

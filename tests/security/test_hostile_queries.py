@@ -14,7 +14,8 @@ import httpx
 import pytest
 from attack_corpus import Case, file_cases, generated_cases
 from attack_listener import Listener
-from attack_server import MAX_BODY, MAX_ROWS, QUERY_TIMEOUT, LiveServer
+from attack_server import MAX_BODY, MAX_ROWS, QUERY_TIMEOUT
+from live import Gateway
 
 CASES = file_cases() + generated_cases(MAX_BODY)
 MARGIN = 2.0  # seconds past the configured timeout a refusal may take (worker restart, scheduling on 2 cores)
@@ -87,7 +88,7 @@ def assert_outcome(case: Case, answer: httpx.Response, elapsed: float) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_hostile_query_gets_its_clear_answer_and_others_are_served(
-    case: Case, gateway: LiveServer, listener: Listener, redirector: Listener
+    case: Case, gateway: Gateway, listener: Listener, redirector: Listener
 ) -> None:
     before = len(listener.recorded()), len(redirector.recorded())
     with SecondClient(gateway.base).running() as second:
@@ -103,7 +104,7 @@ def test_hostile_query_gets_its_clear_answer_and_others_are_served(
 
 
 @pytest.mark.slow
-def test_gateway_survives_the_whole_corpus(gateway: LiveServer) -> None:
+def test_gateway_survives_the_whole_corpus(gateway: Gateway) -> None:
     """After every hostile case the same process still answers (no crash, no lost worker)."""
     assert gateway.process is not None
     assert gateway.process.poll() is None, gateway.output()[-2000:]
@@ -118,7 +119,7 @@ SERVICE_CASES = [case for case in CASES if case.name.startswith(("service-", "up
 @pytest.mark.slow
 @pytest.mark.parametrize("case", SERVICE_CASES, ids=[case.name for case in SERVICE_CASES])
 def test_service_and_updates_are_refused_in_front_of_a_remote_store(
-    case: Case, remote_gateway: LiveServer, listener: Listener, redirector: Listener
+    case: Case, remote_gateway: Gateway, listener: Listener, redirector: Listener
 ) -> None:
     """Oxigraph server evaluates SERVICE by default: the gateway must refuse before the query reaches it."""
     before = len(listener.recorded()), len(redirector.recorded())
@@ -128,7 +129,7 @@ def test_service_and_updates_are_refused_in_front_of_a_remote_store(
 
 
 @pytest.mark.slow
-def test_queries_beyond_the_workers_wait_then_get_a_clear_503(gateway: LiveServer) -> None:
+def test_queries_beyond_the_workers_wait_then_get_a_clear_503(gateway: Gateway) -> None:
     """Three runaway queries on two workers: two are stopped at the limit, the third waited for a worker as
     long as the limit allows and is told to retry. Nothing hangs, nothing is a 500."""
     runaway = next(case for case in CASES if case.name == "cartesian-count")

@@ -9,7 +9,7 @@ import time
 import uuid
 
 import httpx
-from attack_server import LiveServer
+from live import Gateway
 
 JSON = {"Accept": "application/sparql-results+json"}
 ACCESS = re.compile(
@@ -18,7 +18,7 @@ ACCESS = re.compile(
 )
 
 
-def wait_for_log(gateway: LiveServer, needle: str, timeout: float = 10) -> str:
+def wait_for_log(gateway: Gateway, needle: str, timeout: float = 10) -> str:
     """The log once it holds `needle` (lines are written when a response ends, a moment after the client)."""
     deadline = time.monotonic() + timeout
     while needle not in gateway.output():
@@ -27,7 +27,7 @@ def wait_for_log(gateway: LiveServer, needle: str, timeout: float = 10) -> str:
     return gateway.output()
 
 
-def test_each_query_is_logged_in_one_line_without_its_text(gateway: LiveServer) -> None:
+def test_each_query_is_logged_in_one_line_without_its_text(gateway: Gateway) -> None:
     marker = f"marker-{uuid.uuid4()}"
     query = f'SELECT ?s WHERE {{ ?s ?p "{marker}" }}'
     before = len(ACCESS.findall(gateway.output()))
@@ -43,7 +43,7 @@ def test_each_query_is_logged_in_one_line_without_its_text(gateway: LiveServer) 
     assert marker not in gateway.output(), "the query text was logged"
 
 
-def test_a_stopped_worker_is_logged(gateway: LiveServer) -> None:
+def test_a_stopped_worker_is_logged(gateway: Gateway) -> None:
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     answer = httpx.post(
         f"{gateway.base}/sparql",
@@ -55,7 +55,7 @@ def test_a_stopped_worker_is_logged(gateway: LiveServer) -> None:
     wait_for_log(gateway, "stopped (timed out)")
 
 
-def test_uploads_are_not_logged(gateway: LiveServer) -> None:
+def test_uploads_are_not_logged(gateway: Gateway) -> None:
     marker = f"upload-{uuid.uuid4()}"
     body = f'<https://w3id.org/coopkg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "{marker}"@en .'
     answer = httpx.post(
@@ -65,7 +65,7 @@ def test_uploads_are_not_logged(gateway: LiveServer) -> None:
     assert marker not in gateway.output()
 
 
-def test_no_traceback_reaches_a_client(gateway: LiveServer) -> None:
+def test_no_traceback_reaches_a_client(gateway: Gateway) -> None:
     """Unexpected errors are logged with their traceback on the server; the client sees a problem document."""
     for path in ("/sparql?query=%00", "/id/%25", "/validate"):
         answer = httpx.get(gateway.base + path, timeout=30)

@@ -14,7 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 from attack_listener import Listener
-from attack_server import MAX_BODY, LiveServer
+from attack_server import MAX_BODY
+from live import Gateway
 
 QUICK = 5.0  # seconds a refusal may take at most
 VALIDATION_LIMIT = 60.0  # seconds an accepted, large but legal upload may take
@@ -24,7 +25,7 @@ RDF_XML = "application/rdf+xml"
 
 
 def validate(
-    gateway: LiveServer,
+    gateway: Gateway,
     body: bytes | Iterator[bytes],
     content_type: str,
     limit: float = QUICK,
@@ -51,7 +52,7 @@ def assert_clear_4xx(answer: httpx.Response, *statuses: int) -> dict[str, object
     return problem
 
 
-def assert_still_serving(gateway: LiveServer) -> None:
+def assert_still_serving(gateway: Gateway) -> None:
     answer = httpx.post(
         f"{gateway.base}/validate",
         content=b'<https://w3id.org/coopkg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x"@en .',
@@ -61,13 +62,13 @@ def assert_still_serving(gateway: LiveServer) -> None:
     assert answer.status_code == 200, answer.text[:500]
 
 
-def test_declared_oversized_body_is_refused_with_413(gateway: LiveServer) -> None:
+def test_declared_oversized_body_is_refused_with_413(gateway: Gateway) -> None:
     body = b"# padding\n" * (MAX_BODY // 10 + 1000)
     problem = assert_clear_4xx(validate(gateway, body, TURTLE), 413)
     assert str(MAX_BODY) in str(problem["detail"]) or "1 MB" in str(problem["detail"]), problem
 
 
-def test_streamed_oversized_body_without_length_is_refused_with_413(gateway: LiveServer) -> None:
+def test_streamed_oversized_body_without_length_is_refused_with_413(gateway: Gateway) -> None:
     """Chunked transfer has no Content-Length to check first: the limit must count bytes as they come."""
 
     def chunks() -> Iterator[bytes]:
@@ -78,7 +79,7 @@ def test_streamed_oversized_body_without_length_is_refused_with_413(gateway: Liv
     assert_still_serving(gateway)
 
 
-def test_gzip_bomb_is_refused(gateway: LiveServer) -> None:
+def test_gzip_bomb_is_refused(gateway: Gateway) -> None:
     """100 MB of zeros in 100 kB: inflating it before checking the size would be the attack's success."""
     bomb = gzip.compress(b"\0" * 100_000_000, compresslevel=9)
     assert len(bomb) < MAX_BODY
@@ -91,20 +92,20 @@ def nested_json_ld(depth: int) -> bytes:
     return (level * depth + '"x"' + "}" * depth).encode()
 
 
-def test_json_ld_nested_past_the_body_limit_is_refused_with_413(gateway: LiveServer) -> None:
+def test_json_ld_nested_past_the_body_limit_is_refused_with_413(gateway: Gateway) -> None:
     body = nested_json_ld(100_000)
     assert len(body) > MAX_BODY
     assert_clear_4xx(validate(gateway, body, JSON_LD), 413)
 
 
 @pytest.fixture
-def own_gateway(tmp_path: Path) -> Iterator[LiveServer]:
+def own_gateway(tmp_path: Path) -> Iterator[Gateway]:
     """A gateway of its own, for attacks that may break the validator for everyone after them."""
-    with LiveServer(tmp_path / "serve.log") as server:
+    with Gateway(tmp_path / "serve.log") as server:
         yield server
 
 
-def test_deeply_nested_json_ld_is_refused(own_gateway: LiveServer) -> None:
+def test_deeply_nested_json_ld_is_refused(own_gateway: Gateway) -> None:
     """pyoxigraph's JSON-LD parser overflows its stack (SIGSEGV) ~5,000 levels deep; the nesting is measured
     before parsing (api/rdfguard.py) and refused with a 400 naming line and column."""
     body = nested_json_ld(5000)
@@ -115,7 +116,7 @@ def test_deeply_nested_json_ld_is_refused(own_gateway: LiveServer) -> None:
     assert_still_serving(own_gateway)
 
 
-def test_validator_recovers_after_its_worker_dies(own_gateway: LiveServer) -> None:
+def test_validator_recovers_after_its_worker_dies(own_gateway: Gateway) -> None:
     """Whatever kills the validation process (here the JSON-LD stack overflow), the upload that did gets a
     clear 503 and the next upload a fresh process."""
     crash = httpx.post(
@@ -130,7 +131,7 @@ def test_validator_recovers_after_its_worker_dies(own_gateway: LiveServer) -> No
     assert_still_serving(own_gateway)
 
 
-def test_deeply_nested_turtle_collections_do_not_crash(gateway: LiveServer) -> None:
+def test_deeply_nested_turtle_collections_do_not_crash(gateway: Gateway) -> None:
     depth = 50_000
     body = f"<https://w3id.org/coopkg/id/x> <http://example.org/p> {'(' * depth}{')' * depth} .".encode()
     answer = validate(gateway, body, TURTLE, limit=VALIDATION_LIMIT)  # 10^5 triples to validate: real work
@@ -148,7 +149,7 @@ def test_deeply_nested_turtle_collections_do_not_crash(gateway: LiveServer) -> N
     ids=["string", "in-a-list", "import"],
 )
 def test_remote_json_ld_context_is_refused_without_fetching(
-    gateway: LiveServer, listener: Listener, context: object
+    gateway: Gateway, listener: Listener, context: object
 ) -> None:
     before = len(listener.recorded())
     document = {"@context": json.loads(json.dumps(context).replace("{url}", listener.url)), "@id": "urn:x:a"}
@@ -157,7 +158,7 @@ def test_remote_json_ld_context_is_refused_without_fetching(
     assert len(listener.recorded()) == before, listener.recorded()
 
 
-def test_rdf_xml_external_entity_is_not_fetched(gateway: LiveServer, listener: Listener) -> None:
+def test_rdf_xml_external_entity_is_not_fetched(gateway: Gateway, listener: Listener) -> None:
     before = len(listener.recorded())
     body = f"""<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [<!ENTITY e SYSTEM "{listener.url}xxe">]>
@@ -178,7 +179,7 @@ def entity_bomb(levels: int) -> bytes:
 </rdf:RDF>""".encode()
 
 
-def test_rdf_xml_entity_bomb_is_refused(own_gateway: LiveServer) -> None:
+def test_rdf_xml_entity_bomb_is_refused(own_gateway: Gateway) -> None:
     """'Billion laughs': 800 bytes whose entities would expand to 210 MB (7 levels; 8 would be 2.1 GB)."""
     body = entity_bomb(7)
     assert len(body) < 1000

@@ -1,4 +1,5 @@
-"""A real `coopkg serve` process on a free loopback port, for tests that need real HTTP and real workers.
+"""A real `coopkg serve` process on a free loopback port, for every test folder that needs real HTTP
+and real workers (gateway, remote, security).
 
 `Gateway.start()` launches it in its own process group (so `stop()` reaches the query workers too) and polls
 `/health` and a trivial query until it answers; no fixed sleeps, no fixed ports.
@@ -15,6 +16,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 
 import httpx
 
@@ -88,14 +90,31 @@ class Gateway:
                     found.append(int(entry.name))
         return sorted(found)
 
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
+    def terminate(self) -> None:
+        """SIGTERM the server alone (not its group), as an orchestrator would: it must drain and exit 0."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+
+    def stop(self) -> int | None:
+        """SIGTERM the group, SIGKILL after a grace period; the exit code (None if it had to be killed)."""
+        if self.process is None:
+            return None
+        if self.process.poll() is not None:
+            return self.process.returncode
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGTERM)
         try:
-            self.process.wait(20)
+            return self.process.wait(20)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(5)
+            return None
+
+    def __enter__(self) -> Gateway:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.stop()
