@@ -16,13 +16,12 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-_TOKEN = re.compile(
+from api.sparql_lex import scanner
+
+_TOKEN = scanner(
     r"""
-      (?P<comment>\#[^\n\r]*)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               | '''(?:[^'\\]|\\.|'(?!''))*'''
-               | "(?:[^"\\\n\r]|\\.)*"
-               | '(?:[^'\\\n\r]|\\.)*')
+      (?P<comment>@COMMENT@)
+    | (?P<string>@STRING@)
     | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
     | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
     | (?P<word>[A-Za-z0-9_][A-Za-z0-9_:.\-]*)
@@ -30,8 +29,7 @@ _TOKEN = re.compile(
     | (?P<close>\})
     | (?P<space>\s+)
     | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
+    """
 )
 # Parameter names are ASCII SPARQL variable names (they also become URL query parameters).
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

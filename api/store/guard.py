@@ -27,18 +27,16 @@ from itertools import accumulate
 from urllib.parse import urljoin, urlsplit
 
 from api.errors import QuerySyntaxError, ServiceNotAllowed, UnusableInput, UpdateRefused
+from api.sparql_lex import scanner
 from api.store.base import QueryKind
 
 # Real queries nest a dozen levels at most; pyoxigraph's parser overflows somewhere in the thousands.
 MAX_DEPTH = 128
 
-_TOKEN = re.compile(
+_TOKEN = scanner(
     r"""
-      (?P<comment>\#[^\n\r]*)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               | '''(?:[^'\\]|\\.|'(?!''))*'''
-               | "(?:[^"\\\n\r]|\\.)*"
-               | '(?:[^'\\\n\r]|\\.)*')
+      (?P<comment>@COMMENT@)
+    | (?P<string>@STRING@)
     | (?P<iri><[^<>"{}|^`\x00-\x20]*>)
     | (?P<var>[?$][\w\u00b7]+)
     | (?P<pname>(?:[^\W\d_][\w\-.\u00b7]*)?:(?:[\w\-:%\u00b7]|\\.|\.(?=[\w\-:%\u00b7]))*)
@@ -47,19 +45,14 @@ _TOKEN = re.compile(
     | (?P<close>[})\]])
     | (?P<space>\s+)
     | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
+    """
 )
-_BLANKABLE = re.compile(
+_BLANKABLE = scanner(
     r"""
-      (?P<comment>\#[^\n\r]*)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               | '''(?:[^'\\]|\\.|'(?!''))*'''
-               | "(?:[^"\\\n\r]|\\.)*"
-               | '(?:[^'\\\n\r]|\\.)*')
+      (?P<comment>@COMMENT@)
+    | (?P<string>@STRING@)
     | (?P<iri><[^<>"{}|^`\x00-\x20]*>)
-    """,
-    re.VERBOSE | re.DOTALL,
+    """
 )
 _BRACKET = re.compile(r"[{}()\[\]]")
 # Over the skeleton: the tokens that matter (IRIs, variables, prefixed names, words) and stray backslashes.
