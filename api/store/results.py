@@ -6,6 +6,7 @@ natively (SPARQL TSV, N-Triples, SPARQL JSON for booleans) and parse them here, 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Mapping, Sequence
 
 import anyio
@@ -71,11 +72,12 @@ def as_bindings(bindings: Mapping[str, Term] | None) -> dict[str, Term]:
     return dict(bindings or {})
 
 
-class TypedQueries:
+class TypedQueries(ABC):
     """select / ask / construct on top of a store's `execute`, for stores that answer in bytes."""
 
+    @abstractmethod
     async def execute(self, request: QueryRequest) -> QueryResponse:
-        raise NotImplementedError
+        """Run a protocol request (each concrete store answers it its own way)."""
 
     async def _typed(
         self, query: str, bindings: Mapping[str, Term] | None, timeout: float | None, kind: QueryKind
