@@ -19,6 +19,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from api.errors import BadGateway, CoopkgError, InvalidParameter, NotAcceptable, QuerySyntaxError
+from api.linkeddata.namespaces import readable_prefixes
 from api.store.base import Dataset, QueryKind, Term
 
 RESULTS_FORMATS: dict[str, ox.QueryResultsFormat] = {
@@ -138,7 +139,12 @@ def _prepare_triples(result: ox.QueryTriples, job: Job) -> Prepared:
     triples = list(islice(result, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
     del triples[job.max_rows :]
-    prefixes = dict(job.prefixes or {}) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    # The query's own PREFIXes, less those whose local names would need escapes (`id:programme\/…`).
+    prefixes = (
+        readable_prefixes(triples, job.prefixes or {})
+        if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
+        else None
+    )
 
     def write(out: IO[bytes]) -> None:
         ox.serialize(triples, out, format=fmt, prefixes=prefixes)

@@ -50,6 +50,7 @@ from api.errors import (
     StoreUnavailable,
     UnusableInput,
 )
+from api.linkeddata.namespaces import readable_prefixes
 from api.queries.sparql_text import inline_values
 from api.store.base import Dataset, QueryKind, QueryRequest, QueryResponse, Row, SelectResult, Term
 from api.store.engine import GRAPH_FORMATS, RESULTS_FORMATS
@@ -464,7 +465,9 @@ class _Serialiser:
     def __call__(self, lines: list[str], where: str) -> bytes:
         if self.rdf_format is not None:
             triples = _parse_triples(lines, where)
-            return ox.serialize(triples, format=self.rdf_format, prefixes=self.prefixes) or b""
+            # Same prefixes as the embedded engine: the query's own, less those needing escapes.
+            prefixes = None if self.prefixes is None else readable_prefixes(triples, self.prefixes)
+            return ox.serialize(triples, format=self.rdf_format, prefixes=prefixes) or b""
         assert self.results_format is not None  # set for every non-graph kind by _serialiser()
         if self.kind == "ask":
             _parse_boolean(lines[0], where)  # checked first: the same errors and messages as ask()

@@ -79,15 +79,6 @@ def test_validation_report_turtle_is_readable(client: TestClient) -> None:
     assert_readable(answer.text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "/sparql writes CONSTRUCT/DESCRIBE Turtle with the query's own PREFIXes (api/store/engine.py "
-        "_prepare_triples, api/store/remote.py _serialiser), so `PREFIX id:` gives `id:programme\\/…`; fix: "
-        "prefixes = readable_prefixes(triples, job.prefixes) (api/linkeddata/namespaces.py). api/store is "
-        "another engineer's (performance work in progress)"
-    ),
-)
 def test_sparql_construct_turtle_is_readable(client: TestClient) -> None:
     # The query declares `id:`; the serializer would use it for the programme's IRI.
     query = f"PREFIX id: <{ID}> CONSTRUCT {{ <{ID}{PROGRAMME}> ?p ?o }} WHERE {{ <{ID}{PROGRAMME}> ?p ?o }}"
