@@ -44,6 +44,9 @@ class QueryResponse:
     media_type: str
     body: AsyncIterator[bytes]
     truncated: bool = False  # rows (or triples) were cut at the row limit
+    # The whole body when the store already holds all of it (a small answer): routers may send it at once
+    # instead of streaming `body`, which then needs no closing.
+    whole: bytes | None = None
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from api.store.base import QueryRequest, QueryResponse
 from api.store.data import BuiltStore, build, sources_for
 from api.store.engine import Job
 from api.store.guard import ServiceAllowlist, inspect_query
-from api.store.pool import WorkerPool
+from api.store.pool import ExecLauncher, WorkerPool
 from api.store.results import TypedQueries
 
 HEALTH_TIMEOUT = 2.0  # seconds /ready waits for ASK {}
@@ -44,7 +44,7 @@ class EmbeddedStore(TypedQueries):
         assert store_dir is not None
         try:
             built = await anyio.to_thread.run_sync(lambda: build(store_dir, sources_for(settings.data)))
-            pool = WorkerPool(built.path, settings.workers)
+            pool = WorkerPool(ExecLauncher(built.path), settings.workers)
             await pool.start()
         except BaseException:
             if temporary is not None:
@@ -74,9 +74,9 @@ class EmbeddedStore(TypedQueries):
             base_iri=request.base_iri,
         )
         timeout = request.timeout or self._settings.query_timeout
-        truncated, body = await self.pool.run(job, timeout)
+        answer = await self.pool.run(job, timeout)
         # The worker's chunks; closing the stream before its end replaces that worker (api.store.pool).
-        return QueryResponse(info.kind, request.media_type, body, truncated)
+        return QueryResponse(info.kind, request.media_type, answer.body, answer.truncated, answer.whole)
 
     async def health(self) -> bool:
         try:

@@ -167,13 +167,23 @@ class ChunkWriter(io.RawIOBase):
     def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
         self._buffer += data
         if len(self._buffer) >= self._size:
-            self.flush()
+            self.emit()
         return len(data)
 
     def flush(self) -> None:
+        """Nothing: the serialiser flushes at its end, and the caller decides how the rest goes out."""
+
+    def emit(self) -> None:
+        """Hand out what is buffered as one chunk."""
         if self._buffer:
             self._emit(bytes(self._buffer))
             self._buffer.clear()
+
+    def take(self) -> bytes:
+        """What was written and not yet handed out (all of it, for an answer smaller than one chunk)."""
+        data = bytes(self._buffer)
+        self._buffer.clear()
+        return data
 
 
 def error_payload(error: CoopkgError) -> tuple[str, str]:

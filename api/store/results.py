@@ -20,6 +20,8 @@ TSV = "text/tab-separated-values"
 N_TRIPLES = "application/n-triples"
 RESULTS_JSON = "application/sparql-results+json"
 TRANSFER_FORMAT: dict[QueryKind, str] = {"select": TSV, "ask": RESULTS_JSON, "graph": N_TRIPLES}
+# Answers up to this size are parsed on the event loop (well under a millisecond); bigger ones in a thread.
+INLINE_PARSE = 64 * 1024
 _FORMS: dict[str, QueryKind] = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
 
@@ -85,12 +87,16 @@ class TypedQueries(ABC):
         expect_kind(query, kind)
         request = QueryRequest(query, as_bindings(bindings), None, TRANSFER_FORMAT[kind], timeout)
         response = await self.execute(request)
+        if response.whole is not None:
+            return response.whole, response.truncated
         return await read_all(response.body), response.truncated
 
     async def select(
         self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
     ) -> SelectResult:
         data, truncated = await self._typed(query, bindings, timeout, "select")
+        if len(data) <= INLINE_PARSE:
+            return parse_select(data, truncated)
         return await anyio.to_thread.run_sync(parse_select, data, truncated)
 
     async def ask(
@@ -103,4 +109,6 @@ class TypedQueries(ABC):
         self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
     ) -> Sequence[ox.Triple]:
         data, _ = await self._typed(query, bindings, timeout, "graph")
+        if len(data) <= INLINE_PARSE:
+            return parse_triples(data)
         return await anyio.to_thread.run_sync(parse_triples, data)

@@ -7,7 +7,8 @@ framing), one job at a time:
     gateway -> worker   Job (pickled), or None to stop
     worker -> gateway   ("ready", pid) once at start-up
                         ("error", error class name, detail)          the job failed cleanly
-                        ("ok", truncated) then byte chunks (send_bytes), then b"" (end of body)
+                        ("ok", truncated, body)    a body under one chunk (64 KiB), whole
+                        ("ok", truncated, None) then byte chunks (send_bytes), then b"" (end of body)
 
 If the engine crashes or runs away, the gateway kills this process and starts another; nothing here needs
 to clean up, because the store is read-only.
@@ -80,10 +81,21 @@ def _answer(conn: Connection, store: ox.Store, job: Job) -> None:
     except Exception as error:  # an engine failure we do not classify: reported, the worker stays usable
         conn.send(("error", "BadGateway", f"The query engine failed: {type(error).__name__}: {error}"))
         return
-    conn.send(("ok", prepared.truncated))
-    writer = ChunkWriter(conn.send_bytes)
+    started = False
+
+    def emit(chunk: bytes) -> None:
+        nonlocal started
+        if not started:
+            conn.send(("ok", prepared.truncated, None))
+            started = True
+        conn.send_bytes(chunk)
+
+    writer = ChunkWriter(emit)
     prepared.write(writer)  # type: ignore[arg-type]  # a RawIOBase is the binary writer pyoxigraph needs
-    writer.flush()
+    if not started:  # most answers: one message instead of three, the gateway frees this worker at once
+        conn.send(("ok", prepared.truncated, writer.take()))
+        return
+    writer.emit()
     conn.send_bytes(b"")
 
 
