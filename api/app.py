@@ -27,6 +27,7 @@ from api.fastpath import ResponseCache
 from api.settings import Settings
 from api.store.base import Store
 from api.store.guard import ServiceAllowlist
+from api.store.pool import Launcher
 
 # "module:attribute" of each APIRouter, mounted in this order.
 ROUTERS: list[str] = [
@@ -148,9 +149,12 @@ def _router(target: str) -> APIRouter:
     return router
 
 
-def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, store: Store | None = None, *, preloaded: Launcher | None = None
+) -> FastAPI:
     """The application. `store` replaces the one the settings name (tests pass an InProcessStore); the app
-    then leaves closing it to the caller."""
+    then leaves closing it to the caller. `preloaded`: the embedded store's data, already loaded (`coopkg
+    serve` loads it before the server starts, so bad data is one clear error line); the app closes it."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -161,7 +165,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             return
         from api.store.factory import open_store
 
-        opened = await open_store(settings)
+        opened = await open_store(settings, preloaded)
         app.state.store = opened.store
         app.state.data_modified = opened.modified
         try:

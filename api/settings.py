@@ -36,7 +36,10 @@ class Settings(BaseSettings):
     workers: int = Field(2, ge=1, le=64, description="Query worker processes.")
     store_dir: Path | None = Field(
         None,
-        description="Directory of the on-disk store built at start-up (default: a fresh temporary one).",
+        description=(
+            "Directory of an on-disk store, built at start-up or reused when built from the same data (fast "
+            "restarts, small memory). Default: none, the data is held in memory (faster queries)."
+        ),
     )
     cache_mb: int = Field(
         64,

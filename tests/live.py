@@ -76,19 +76,21 @@ class Gateway:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
 
     def worker_pids(self) -> list[int]:
-        """The query workers: child processes of the server running api.store.worker."""
+        """The query workers (named coopkg-worker): children of the server, or of its zygote."""
         assert self.process is not None
-        found = []
+        parents: dict[int, int] = {}
+        names: dict[int, str] = {}
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
             with contextlib.suppress(OSError):
                 stat = (entry / "stat").read_text()
-                parent = int(stat.rsplit(")", 1)[1].split()[1])
-                command = (entry / "cmdline").read_bytes()
-                if parent == self.process.pid and b"api.store.worker" in command:
-                    found.append(int(entry.name))
-        return sorted(found)
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+                names[int(entry.name)] = (entry / "comm").read_text().strip()
+        server = self.process.pid
+        ours = {pid for pid, parent in parents.items() if parent == server}
+        ours |= {pid for pid, parent in parents.items() if parent in ours}
+        return sorted(pid for pid in ours if names.get(pid) == "coopkg-worker")
 
     def terminate(self) -> None:
         """SIGTERM the server alone (not its group), as an orchestrator would: it must drain and exit 0."""

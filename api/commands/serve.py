@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import signal
-import tempfile
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -30,7 +29,8 @@ import click
 @click.option(
     "--store-dir",
     type=click.Path(path_type=Path),
-    help="Directory of the on-disk store; reused when built from the same data (COOPKG_STORE_DIR).",
+    help="Keep the data in an on-disk store there, reused when built from the same data (COOPKG_STORE_DIR); "
+    "default: in memory.",
 )
 @click.option(
     "--query-timeout", type=float, help="Seconds a query may run (COOPKG_QUERY_TIMEOUT, default 10)."
@@ -51,29 +51,32 @@ def command(**options: Any) -> None:
     from api.errors import CoopkgError
     from api.settings import Settings
     from api.store.data import build, sources_for
+    from api.store.zygote import ZygoteLauncher
 
     overrides = {name: value for name, value in options.items() if value not in (None, ())}
     for name in ("data", "service_allow"):
         if name in overrides:
             overrides[name] = list(overrides[name])
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    with tempfile.TemporaryDirectory(prefix="coopkg-store-") as scratch:
-        try:
-            settings = Settings(**overrides)
-            if settings.store == "oxigraph":
-                # Build (or check) the on-disk store before uvicorn starts, so bad data stops `serve` with
-                # one clear line (file, line, reason) instead of a failed lifespan; the app then reuses it.
-                store_dir = settings.store_dir or Path(scratch) / "store"
-                build(store_dir, sources_for(settings.data))
-                settings = settings.model_copy(update={"store_dir": store_dir})
-            app = create_app(settings)
-        except ValidationError as error:
-            raise click.UsageError(_explain(error)) from None
-        except CoopkgError as error:
-            raise click.ClickException(error.detail) from None
-        # uvicorn re-raises SIGTERM into the previous handler once in-flight requests are done; the default
-        # handler would end the process "killed by SIGTERM". A graceful stop is a success: exit 0.
-        signal.signal(signal.SIGTERM, _exit_cleanly)
+    preloaded: ZygoteLauncher | None = None
+    try:
+        settings = Settings(**overrides)
+        # Load the data (in memory) or build the on-disk store before uvicorn starts, so bad data stops
+        # `serve` with one clear line (file, line, reason) instead of a failed lifespan; the app takes over.
+        if settings.store == "oxigraph" and settings.store_dir is None:
+            preloaded = ZygoteLauncher(sources_for(settings.data))
+            preloaded.start()  # from the main thread: the zygote lives as long as this process
+        elif settings.store == "oxigraph" and settings.store_dir is not None:
+            build(settings.store_dir, sources_for(settings.data))
+        app = create_app(settings, preloaded=preloaded)
+    except ValidationError as error:
+        raise click.UsageError(_explain(error)) from None
+    except CoopkgError as error:
+        raise click.ClickException(error.detail) from None
+    # uvicorn re-raises SIGTERM into the previous handler once in-flight requests are done; the default
+    # handler would end the process "killed by SIGTERM". A graceful stop is a success: exit 0.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    try:
         uvicorn.run(
             app,
             host=settings.host,
@@ -82,6 +85,9 @@ def command(**options: Any) -> None:
             access_log=False,  # coopkg.access logs one line per query with its duration and size
             timeout_graceful_shutdown=30,
         )
+    finally:
+        if preloaded is not None:
+            preloaded.close()  # when the app never started (port in use...), nobody else will
 
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:

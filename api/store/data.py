@@ -121,17 +121,22 @@ def load(store: ox.Store, sources: Iterable[Source]) -> None:
             raise UnusableInput(f"{source.path}: cannot be loaded ({error}).") from None
 
 
+def identity(sources: Sequence[Source]) -> tuple[str, datetime]:
+    """The data version (content fingerprint) and the newest source's modification time (Last-Modified)."""
+    modified = max(
+        (datetime.fromtimestamp(source.path.stat().st_mtime, UTC) for source in sources),
+        default=datetime.now(UTC),
+    ).replace(microsecond=0)
+    return fingerprint(sources), modified
+
+
 def build(store_dir: Path, sources: Sequence[Source]) -> BuiltStore:
     """The on-disk store for `sources` in `store_dir`, reused when it was built from the same data.
 
     Only a directory that is empty or holds our marker is (re)built: anything else there is refused rather
     than overwritten.
     """
-    version = fingerprint(sources)
-    modified = max(
-        (datetime.fromtimestamp(source.path.stat().st_mtime, UTC) for source in sources),
-        default=datetime.now(UTC),
-    ).replace(microsecond=0)
+    version, modified = identity(sources)
     marker = store_dir / MARKER
     if marker.is_file():
         try:

@@ -283,13 +283,20 @@ class WorkerPool:
     async def run(self, job: Job, timeout: float) -> Answer:
         """Send `job` to a free worker; its answer once the worker has read its result."""
         loop = asyncio.get_running_loop()
-        try:
-            item = await asyncio.wait_for(self._idle.get(), timeout)
-        except TimeoutError:
-            raise StoreUnavailable(
-                f"All {self.size} query workers stayed busy for {timeout:g} s; retry shortly.",
-                headers={"Retry-After": "5"},
-            ) from None
+        waited_until = loop.time() + timeout
+        while True:
+            try:
+                item = await asyncio.wait_for(self._idle.get(), waited_until - loop.time())
+            except TimeoutError:
+                raise StoreUnavailable(
+                    f"All {self.size} query workers stayed busy for {timeout:g} s; retry shortly.",
+                    headers={"Retry-After": "5"},
+                ) from None
+            if not item.reader.at_eof():
+                break
+            # It died while idle (killed from outside, its zygote gone): nobody's query was lost; replace it
+            # and take the next one, rather than failing this request.
+            self._discard(item, "died while idle")
         # The query's own time starts when a worker takes it: waiting for a free one is not its fault.
         deadline = loop.time() + timeout
         try:

@@ -1,8 +1,9 @@
-"""The query worker process: opens the shared on-disk store read-only and answers jobs from its pipe.
+"""The query worker process: answers jobs from its socket, one at a time.
 
-Started by `api.store.pool` as `python -m api.store.worker STORE_DIR FD MEMORY_LIMIT`, so it imports only
-pyoxigraph and the engine, never the web application. Protocol on the socket FD (multiprocessing's message
-framing), one job at a time:
+Started by `api.store.pool` as `python -m api.store.worker STORE_DIR FD MEMORY_LIMIT` (it opens the on-disk
+store read-only), so it imports only pyoxigraph and the engine, never the web application; or forked by the
+zygote (`api.store.zygote`) with the in-memory store already loaded, and then runs `serve` directly.
+Protocol on the socket (multiprocessing's message framing), one job at a time:
 
     gateway -> worker   Job (pickled), or None to stop
     worker -> gateway   ("ready", pid) once at start-up
@@ -44,14 +45,25 @@ def _open(store_path: str, memory_limit: int) -> ox.Store:
 
 
 def main(conn: Connection, store_path: str, memory_limit: int = 0) -> None:
-    # Ctrl-C or a SIGTERM to the whole process group must not kill queries in flight: the gateway finishes
-    # them, then stops its workers. If the gateway itself dies, the kernel kills this worker (Linux), even
-    # in the middle of a runaway query that would never read the closed pipe.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _die_with_parent()
+    become_worker()
+    name_process("coopkg-worker")
     store = _open(store_path, memory_limit)
     conn.send(("ready", os.getpid()))
+    serve(conn, store)
+
+
+def become_worker() -> None:
+    """Signals and lifetime of a worker process (also of the zygote that forks workers, api.store.zygote)."""
+    # Ctrl-C or a SIGTERM to the whole process group must not kill queries in flight: the gateway finishes
+    # them, then stops its workers. If the parent dies, the kernel kills this process (Linux), even in the
+    # middle of a runaway query that would never read the closed socket.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    die_with_parent()
+
+
+def serve(conn: Connection, store: ox.Store) -> None:
+    """Answer jobs from `conn` until the gateway says stop (None) or goes away."""
     while True:
         try:
             job = conn.recv()
@@ -62,7 +74,18 @@ def main(conn: Connection, store_path: str, memory_limit: int = 0) -> None:
         _answer(conn, store, job)
 
 
-def _die_with_parent() -> None:
+def name_process(name: str) -> None:
+    """Set the process name `ps` and /proc/PID/comm show (Linux, 15 bytes): coopkg-worker, coopkg-zygote."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_name = 15
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_name, name.encode()[:15])
+
+
+def die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return  # elsewhere the worker exits when it next reads the closed pipe
     import ctypes
