@@ -2,7 +2,8 @@
 
 - pyoxigraph's own `bulk_load` of the same file, in memory and into an on-disk store (bench/loadtime.py):
   what the gateway's start-up should be compared with;
-- the gateway started twice on one COOPKG_STORE_DIR: building it, then from the already-built directory;
+- the gateway started in memory (the default), then twice on one COOPKG_STORE_DIR: building it, then from
+  the already-built directory;
 - `coopkg validate` against a plain `pyshacl.validate` call on the same triples (N-Triples, same seed).
 """
 
@@ -47,12 +48,14 @@ def pyoxigraph_load(data: Path, logs: Path, timeout: float) -> dict[str, dict[st
 
 
 def gateway_store_dir(data: Path, logs: Path, timeout: float) -> dict[str, dict[str, Any]]:
-    """Start-up of the gateway building COOPKG_STORE_DIR, then again from that directory."""
+    """Start-up of the gateway in memory (the default), then building COOPKG_STORE_DIR, then again from
+    that directory."""
     store_dir = servers.fresh_dir(servers.OUT / "stores/coopkg")
     commitments = workloads.sample_commitments(data)[:1]
     rows: dict[str, dict[str, Any]] = {}
-    for label in ("fresh store dir", "already-built store dir"):
-        target = servers.coopkg(f"coopkg-{label.split()[0]}", data, servers.cpu_count(), logs, store_dir)
+    for label in ("in memory", "fresh store dir", "already-built store dir"):
+        directory = None if label == "in memory" else store_dir
+        target = servers.coopkg(f"coopkg-{label.split()[0]}", data, servers.cpu_count(), logs, directory)
         lookup = workloads.sparql_workloads(target.endpoint, commitments, {})[0]
         first = lookup.requests[0]
         server = target.servers[0]
