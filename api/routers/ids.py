@@ -86,7 +86,8 @@ async def _answer(
 ) -> Response:
     """Serve `make()`'s bytes, from the per-version cache when present, with ETag and Vary."""
     lang: Lang = page_lang(request)
-    cache_key = (key, representation.media_type, lang, str(request.query_params))
+    # The base URL too: JSON-LD names its @context by it, so each host the gateway answers for gets its own.
+    cache_key = (key, representation.media_type, lang, str(request.query_params), str(request.base_url))
     version = store_.version
     etag = _etag(version, repr(cache_key))
     headers = {"ETag": etag}

@@ -218,3 +218,15 @@ def test_alternates_are_announced(client: TestClient) -> None:
         assert f'</id/{KINDS["section"]}.{suffix}>; rel="alternate"; type="{media_type}"' in links
     page = client.get(f"/id/{KINDS['section']}", headers={"Accept": "text/html"}).text
     assert f'<link rel="alternate" type="text/turtle" href="/id/{KINDS["section"]}.ttl">' in page
+
+
+def test_jsonld_names_the_context_of_the_host_it_was_asked_on(client: TestClient) -> None:
+    """Rendered pages are cached per data version: a second host must not get the first host's context."""
+    path = f"/id/{KINDS['item']}"
+    accept = {"Accept": "application/ld+json"}
+    first = client.get(path, headers={**accept, "Host": "first.example"})
+    second = client.get(path, headers={**accept, "Host": "second.example"})
+    assert first.status_code == second.status_code == 200
+    assert first.json()["@context"] == "http://first.example/context.jsonld"
+    assert second.json()["@context"] == "http://second.example/context.jsonld"
+    assert first.headers["etag"] != second.headers["etag"]
