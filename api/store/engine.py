@@ -10,6 +10,7 @@ parses back exactly), because pyoxigraph only serialises solutions it produced i
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -113,23 +114,60 @@ def _prepare_boolean(result: ox.QueryBoolean, job: Job) -> Prepared:
     return Prepared("ask", False, write)
 
 
+class _Enough(Exception):
+    """Raised through pyoxigraph's serialiser to stop it once the row limit is passed."""
+
+
+class _RowLimitedTsv(io.RawIOBase):
+    """Receives pyoxigraph's SPARQL TSV serialisation and keeps the header and at most `limit` rows.
+
+    One row is one line (TSV escapes line breaks in literals); seeing a line beyond the limit means the
+    answer is truncated, and raising stops the evaluation there, so memory stays bounded by the limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.data = bytearray()
+        self.truncated = False
+        self._wanted = limit + 1  # lines kept: the header and `limit` rows
+        self._lines = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        if self.truncated:  # the serialiser flushes its buffer once more while unwinding: already have it
+            raise _Enough
+        block = bytes(chunk)
+        found = block.count(b"\n")
+        if self._lines + found <= self._wanted:
+            self.data += block
+            self._lines += found
+            return len(block)
+        cut = -1
+        for _ in range(self._wanted - self._lines):  # the end of the last line kept
+            cut = block.index(b"\n", cut + 1)
+        self.data += block[: cut + 1]
+        self.truncated = True
+        raise _Enough
+
+
 def _prepare_solutions(result: ox.QuerySolutions, job: Job) -> Prepared:
     fmt = _results_format(job)
-    names = [variable.value for variable in result.variables]
-    rows = list(islice(result, job.max_rows + 1))
-    truncated = len(rows) > job.max_rows
-    del rows[job.max_rows :]
-    tsv = io.StringIO()
-    tsv.write("\t".join(f"?{name}" for name in names) + "\n")
-    for row in rows:
-        tsv.write("\t".join("" if term is None else str(term) for term in row) + "\n")
-    data = tsv.getvalue().encode("utf-8")
+    # Rows pass through SPARQL TSV, serialised and cut at the row limit natively (no Python object per
+    # term), then, for other formats, parsed back (natively) into solutions to serialise.
+    rows = _RowLimitedTsv(job.max_rows)
+    with contextlib.suppress(_Enough):
+        result.serialize(rows, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+    data = bytes(rows.data)
 
     def write(out: IO[bytes]) -> None:
+        if fmt == ox.QueryResultsFormat.TSV:
+            out.write(data)
+            return
         solutions = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
         solutions.serialize(out, format=fmt)
 
-    return Prepared("select", truncated, write)
+    return Prepared("select", rows.truncated, write)
 
 
 def _prepare_triples(result: ox.QueryTriples, job: Job) -> Prepared:
