@@ -82,11 +82,14 @@ def test_remote_store_killed_under_load_gives_503_then_recovers(
         load.wait_for(lambda rs: sum(sent > restarted and status == 200 for sent, _, status, _ in rs) >= 20)
         assert gateway.process is not None
         assert gateway.process.poll() is None, gateway.output()[-2000:]
+        log = gateway.output()
     # Sent while the store was down: 503 store-unavailable. Cut off by the kill while in flight: 502 (the
     # store's answer broke midway) is the honest status. Nothing else, and never a 500.
     down = {status for sent, _, status, _ in load.results if killed < sent and status != 200}
     cut = {status for sent, _, status, _ in load.results if sent <= killed and status != 200}
-    assert down == {503}, f"statuses while the store was down: {down}"
+    unexpected = [body[:300] for _, _, status, body in load.results if status not in (200, 502, 503)]
+    # On failure, show what the gateway logged (an unexpected error is logged with its traceback).
+    assert down == {503}, f"statuses while the store was down: {down}; {unexpected}; log: {log[-4000:]}"
     assert cut <= {502, 503}, f"statuses of requests cut off by the kill: {cut}"
     for _, _, status, body in load.results:
         if status == 503:
