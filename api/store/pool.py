@@ -230,8 +230,9 @@ class WorkerPool:
 
     async def _replace(self, old: _Worker) -> None:
         loop = asyncio.get_running_loop()
-        # Killed just before: reaping is immediate.
-        await loop.run_in_executor(self._threads, old.process.wait)
+        # Killed just before: reaping is immediate (bounded all the same: a replacement never waits forever).
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            await loop.run_in_executor(self._threads, old.process.wait, 10.0)
         while not self._closing:
             try:
                 fresh = await self._start_one()

@@ -106,8 +106,13 @@ def main(control_fd: int) -> None:
             return
         request = json.loads(data)
         if request["op"] == "fork":
-            pid = _fork_worker(control, fds[0], store)
-            _send(control, {"pid": pid})
+            try:
+                pid = _fork_worker(control, fds[0], store)
+            except OSError as error:  # no memory or process slots left: say so, and stay usable
+                detail = f"Cannot start a query worker: {error}."
+                _send(control, {"error": "StoreUnavailable", "detail": detail})
+            else:
+                _send(control, {"pid": pid})
         elif request["op"] == "status":
             _send(control, {"code": exited.get(int(request["pid"]))})
         for fd in fds:
@@ -277,22 +282,30 @@ class ZygoteLauncher:
             assert self._control is not None
             try:
                 socket.send_fds(self._control, [json.dumps({"op": "fork"}).encode()], [fd])
-                pid = int(self._receive()["pid"])
+                reply = self._receive()
             except OSError:
                 raise StoreUnavailable("The process holding the in-memory store went away.") from None
-            return ForkedWorker(pid, self)
+            if "error" in reply:
+                raise StoreUnavailable(str(reply["detail"]))
+            return ForkedWorker(int(reply["pid"]), self)
 
     def exit_code(self, pid: int) -> int | None:
-        """The exit code of a worker the zygote has reaped; None while it runs (or if the zygote is gone)."""
-        with self._lock:
-            if self._control is None or not self._alive():
-                return -signal.SIGKILL  # its workers died with it
-            try:
-                self._control.send(json.dumps({"op": "status", "pid": pid}).encode())
-                code = self._receive()["code"]
-            except (OSError, StoreUnavailable):
+        """The exit code of a worker the zygote has reaped; None while it runs, or while the zygote is busy
+        starting again (loading big data takes minutes: nobody waits for that lock)."""
+        if not self._alive():
+            return -signal.SIGKILL  # its workers died with it
+        if not self._lock.acquire(timeout=0.5):
+            return None
+        try:
+            if self._control is None:
                 return -signal.SIGKILL
-            return None if code is None else int(code)
+            self._control.send(json.dumps({"op": "status", "pid": pid}).encode())
+            code = self._receive()["code"]
+        except (OSError, StoreUnavailable):
+            return -signal.SIGKILL
+        finally:
+            self._lock.release()
+        return None if code is None else int(code)
 
     def _stop(self) -> None:
         if self._control is not None:
