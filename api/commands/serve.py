@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 from pathlib import Path
@@ -76,6 +77,10 @@ def command(**options: Any) -> None:
     # uvicorn re-raises SIGTERM into the previous handler once in-flight requests are done; the default
     # handler would end the process "killed by SIGTERM". A graceful stop is a success: exit 0.
     signal.signal(signal.SIGTERM, _exit_cleanly)
+    # Everything imported and built so far lives as long as the server: leave it out of the cycle collector,
+    # whose full collections would otherwise walk it all again, a pause of tens of ms every so often (p99).
+    gc.collect()
+    gc.freeze()
     try:
         uvicorn.run(
             app,
