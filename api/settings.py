@@ -41,6 +41,15 @@ class Settings(BaseSettings):
             "restarts, small memory). Default: none, the data is held in memory (faster queries)."
         ),
     )
+    memory_mb: int | None = Field(
+        None,
+        ge=0,
+        description=(
+            "MB the in-memory store may take: data estimated to need more is kept in an on-disk store in a "
+            "temporary directory instead (when COOPKG_STORE_DIR is not set). Default: 3/4 of the memory "
+            "available at start-up."
+        ),
+    )
     cache_mb: int = Field(
         64,
         ge=0,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import signal
+import tempfile
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -60,19 +62,27 @@ def command(**options: Any) -> None:
             overrides[name] = list(overrides[name])
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     preloaded: ZygoteLauncher | None = None
+    scratch = contextlib.ExitStack()  # a temporary store directory, when the data will not fit in memory
     try:
         settings = Settings(**overrides)
         # Load the data (in memory) or build the on-disk store before uvicorn starts, so bad data stops
         # `serve` with one clear line (file, line, reason) instead of a failed lifespan; the app takes over.
-        if settings.store == "oxigraph" and settings.store_dir is None:
-            preloaded = ZygoteLauncher(sources_for(settings.data))
-            preloaded.start()  # from the main thread: the zygote lives as long as this process
-        elif settings.store == "oxigraph" and settings.store_dir is not None:
-            build(settings.store_dir, sources_for(settings.data))
+        if settings.store == "oxigraph":
+            sources = sources_for(settings.data)
+            if settings.store_dir is None and not _fits_in_memory(settings, sources):
+                directory = scratch.enter_context(tempfile.TemporaryDirectory(prefix="coopkg-store-"))
+                settings = settings.model_copy(update={"store_dir": Path(directory) / "store"})
+            if settings.store_dir is None:
+                preloaded = ZygoteLauncher(sources)
+                preloaded.start()  # from the main thread: the zygote lives as long as this process
+            else:
+                build(settings.store_dir, sources)
         app = create_app(settings, preloaded=preloaded)
     except ValidationError as error:
+        scratch.close()
         raise click.UsageError(_explain(error)) from None
     except CoopkgError as error:
+        scratch.close()
         raise click.ClickException(error.detail) from None
     # uvicorn re-raises SIGTERM into the previous handler once in-flight requests are done; the default
     # handler would end the process "killed by SIGTERM". A graceful stop is a success: exit 0.
@@ -93,6 +103,28 @@ def command(**options: Any) -> None:
     finally:
         if preloaded is not None:
             preloaded.close()  # when the app never started (port in use...), nobody else will
+        scratch.close()
+
+
+def _fits_in_memory(settings: Any, sources: Any) -> bool:
+    """Whether the data may be held in memory (COOPKG_MEMORY_MB, or 3/4 of the memory available now)."""
+    from api.store.data import memory_available, memory_needed
+
+    needed = memory_needed(sources)
+    available = memory_available()
+    allowed = settings.memory_mb << 20 if settings.memory_mb is not None else None
+    if allowed is None and available is not None:
+        allowed = available * 3 // 4
+    if allowed is None or needed <= allowed:
+        return True
+    logging.getLogger("coopkg.workers").warning(
+        "the data would take about %d MB in memory, more than the %d MB allowed (COOPKG_MEMORY_MB, default "
+        "3/4 of the available memory): serving it from an on-disk store in a temporary directory instead "
+        "(set COOPKG_STORE_DIR to keep that store across restarts)",
+        needed >> 20,
+        allowed >> 20,
+    )
+    return False
 
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:

@@ -299,6 +299,28 @@ def test_store_dir_is_reused_when_the_data_is_the_same(
     assert {name for name in files if name.endswith(".sst")} <= {path.name for path in store_dir.iterdir()}
 
 
+def test_data_too_big_for_memory_is_served_from_a_temporary_on_disk_store(
+    start_gateway: Callable[..., Gateway], slow_data: Path
+) -> None:
+    gateway = start_gateway(["--data", str(slow_data)], {"COOPKG_MEMORY_MB": "0"})
+    count = ask(gateway, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").json()["results"]["bindings"][0]["n"]
+    assert count["value"] == "400"
+    log = gateway.output()
+    assert "more than the 0 MB allowed (COOPKG_MEMORY_MB" in log
+    assert "on-disk store in a temporary directory" in log
+    workers = gateway.worker_pids()
+    assert len(workers) == 2
+    for pid in workers:  # started on the disk store (api.store.worker), not forked from an in-memory zygote
+        assert b"api.store.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    arguments = Path(f"/proc/{workers[0]}/cmdline").read_bytes().split(b"\0")
+    scratch = [argument for argument in arguments if b"coopkg-store-" in argument]
+    assert len(scratch) == 1
+    directory = Path(scratch[0].decode()).parent
+    assert directory.is_dir()
+    gateway.stop()
+    assert not directory.exists()  # the temporary store goes with the server
+
+
 def test_a_foreign_store_dir_is_refused(
     start_gateway: Callable[..., Gateway], slow_data: Path, tmp_path: Path
 ) -> None:
