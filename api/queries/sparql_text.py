@@ -1,52 +1,29 @@
-"""Just enough SPARQL lexing to bind parameters in query text for a remote store.
+"""Binding parameters in query text: a one-row VALUES block per bound group, for any SPARQL store.
 
-The embedded store binds parameters with pyoxigraph's `substitutions` (SEP-0007). A remote SPARQL 1.1
-endpoint has no such API, so there the values travel in a VALUES block opened at the start of the outermost
-WHERE group: the same semantics as SEP-0007's "substitution = a one-row VALUES joined first and projected".
-The block is built only from the N-Triples form of validated terms (`str(term)`, which pyoxigraph escapes), so
-a value can never change the query's structure. The lexer skips comments, strings and IRIs so that a `WHERE`
-or a brace inside them is never mistaken for syntax.
+pyoxigraph's `substitutions` (SEP-0007) and a remote SPARQL 1.1 endpoint both can evaluate the same text: the
+values travel in a VALUES block opened at the start of the outermost WHERE group, the same semantics as
+SEP-0007's "substitution = a one-row VALUES joined first and projected", and, where api/queries/pushdown.py
+shows it keeps the answers, at the start of the sub-selects that project the parameter too (so that a
+sub-select about one programme does not first aggregate all of them). The block is built only from the
+N-Triples form of validated terms (`str(term)`, which pyoxigraph escapes), so a value can never change the
+query's structure. The lexer (api/queries/sparql_tokens.py) skips comments, strings and IRIs so that a
+`WHERE` or a brace inside them is never mistaken for syntax.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from api.sparql_lex import scanner
+from api.queries.pushdown import pushdown_groups
+from api.queries.sparql_tokens import Token, tokens
 
-_TOKEN = scanner(
-    r"""
-      (?P<comment>@COMMENT@)
-    | (?P<string>@STRING@)
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
-    | (?P<word>[A-Za-z0-9_][A-Za-z0-9_:.\-]*)
-    | (?P<open>\{)
-    | (?P<close>\})
-    | (?P<space>\s+)
-    | (?P<other>.)
-    """
-)
+__all__ = ["VARIABLE_NAME", "Token", "inline_values", "tokens", "variables_after", "where_brace"]
+
 # Parameter names are ASCII SPARQL variable names (they also become URL query parameters).
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    start: int
-
-
-def tokens(query: str) -> Iterator[Token]:
-    for match in _TOKEN.finditer(query):
-        kind = match.lastgroup or "other"
-        if kind not in ("space", "comment"):
-            yield Token(kind, match.group(), match.start())
 
 
 def where_brace(query: str) -> int:
@@ -75,11 +52,15 @@ def variables_after(query: str, offset: int) -> set[str]:
     return {token.text[1:] for token in tokens(query) if token.kind == "var" and token.start >= offset}
 
 
-def inline_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+def inline_values(
+    query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal], *, sub_selects: bool = True
+) -> str:
     """The query with `bindings` in a one-row VALUES block at the start of its outermost WHERE group.
 
-    Use it only for a store that cannot take SEP-0007 substitutions; every bound variable must be projected by
-    the query (as pyoxigraph's substitution requires too), so both ways give the same answers.
+    Every sub-select that may take it (api/queries/pushdown.py) opens with the block of the parameters it
+    projects as well; `sub_selects=False` leaves them alone (benchmarks compare both). Every bound variable
+    must be projected by the query (as pyoxigraph's substitution requires too), so that this and
+    `substitutions` give the same answers.
     """
     if not bindings:
         return query
@@ -91,7 +72,19 @@ def inline_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.Literal])
         if not isinstance(term, ox.NamedNode | ox.Literal):  # blank nodes and triples cannot stand in VALUES
             raise TypeError(f"?{name} must be bound to an IRI or a literal, not {type(term).__name__}")
     brace = where_brace(query)
+    blocks = [(brace, names)]
+    if sub_selects:
+        blocks += pushdown_groups(query, brace, names)
+    pieces: list[str] = []
+    done = 0
+    for offset, chosen in sorted(blocks):
+        pieces += [query[done : offset + 1], _values_block(chosen, bindings)]
+        done = offset + 1
+    pieces.append(query[done:])
+    return "".join(pieces)
+
+
+def _values_block(names: list[str], bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
     variables = " ".join(f"?{name}" for name in names)
     row = " ".join(str(bindings[name]) for name in names)
-    block = f"\n  VALUES ({variables}) {{ ({row}) }}"
-    return query[: brace + 1] + block + query[brace + 1 :]
+    return f"\n  VALUES ({variables}) {{ ({row}) }}"

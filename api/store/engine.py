@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from api.errors import BadGateway, CoopkgError, InvalidParameter, NotAcceptable, QuerySyntaxError
 from api.linkeddata.namespaces import readable_prefixes
+from api.queries.sparql_text import inline_values
 from api.store.base import Dataset, QueryKind, Term
 
 RESULTS_FORMATS: dict[str, ox.QueryResultsFormat] = {
@@ -72,16 +73,35 @@ def _query(store: ox.Store, job: Job) -> ox.QuerySolutions | ox.QueryBoolean | o
         options["named_graphs"] = [ox.NamedNode(iri) for iri in job.dataset.named_graphs]
     elif job.union_default_graph:
         options["use_default_graph_as_union"] = True
+    text = job.query
     if job.bindings:
         options["substitutions"] = {ox.Variable(name): term for name, term in job.bindings.items()}
+        text = _with_values(job.query, job.bindings)
     try:
-        return store.query(job.query, **options)  # type: ignore[arg-type]
+        return store.query(text, **options)  # type: ignore[arg-type]
     except SyntaxError as error:
         raise QuerySyntaxError(f"The query is not valid SPARQL 1.1: {error}") from None
     except ValueError as error:  # e.g. a bad dataset IRI or a substitution of an unknown variable
         raise InvalidParameter(str(error)) from None
     except OSError as error:  # a SERVICE call that failed, or the store could not be read
         raise BadGateway(f"The query could not be evaluated: {error}") from None
+
+
+def _with_values(query: str, bindings: Mapping[str, Term]) -> str:
+    """The query with its bindings also written as VALUES blocks (api.queries.sparql_text.inline_values).
+
+    pyoxigraph 0.5 applies `substitutions` only after evaluating the whole pattern (~200-400 ms instead of
+    1-3 ms for one programme at 1M triples); VALUES blocks are joined first. The substitutions stay as well:
+    the same value joined twice changes no answer, and pyoxigraph still refuses a variable the query does not
+    project. A query the blocks cannot go into (no explicit `WHERE {`, a blank node) runs as it was.
+    """
+    terms = {name: term for name, term in bindings.items() if isinstance(term, ox.NamedNode | ox.Literal)}
+    if len(terms) != len(bindings):
+        return query
+    try:
+        return inline_values(query, terms)
+    except ValueError:
+        return query
 
 
 def prepare(store: ox.Store, job: Job) -> Prepared:
