@@ -174,3 +174,21 @@ def timed_run(
     server.stop()
     code = -1 if elapsed >= timeout else server.process.returncode
     return elapsed, code, max(server.peak_rss, usage.ru_maxrss * 1024)
+
+
+def http_post_file(url: str, path: Path, content_type: str, timeout: float) -> tuple[int, bytes]:
+    """Status and body of a POST whose body is the file at `path`, streamed (GBs of N-Quads need no copy)."""
+    with path.open("rb") as body:
+        request = urllib.request.Request(  # noqa: S310 (loopback URLs we build)
+            url,
+            data=body,
+            method="POST",
+            headers={"Content-Type": content_type, "Content-Length": str(path.stat().st_size)},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                return int(response.status), bytes(response.read())
+        except urllib.error.HTTPError as error:
+            return int(error.code), error.read()
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as error:
+            return 0, str(error).encode()

@@ -12,6 +12,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
+OTHERS = ("oxigraph-mem", "oxigraph", "rdflib-endpoint", "baseline")  # what the gateways are compared with
+FLOOR_REFERENCE = "oxigraph-mem"  # the issue's "Oxigraph server (Rust, in-memory)"
+FLOOR = 0.8  # the issue's floor: never below 0.8x that server on a unique query no cache can help
 
 
 def brief(entry: dict[str, Any]) -> str:
@@ -21,7 +24,7 @@ def brief(entry: dict[str, Any]) -> str:
     return (
         f"{entry['rps']:9.1f} req/s  p50 {entry['p50_us'] / 1000:8.1f} ms"
         f"  p99 {entry['p99_us'] / 1000:8.1f} ms"
-        f"  errors {entry['errors']}  results {entry.get('results')}"
+        f"  errors {entry['errors']}" + (f"  results {entry['results']}" if "results" in entry else "")
     )
 
 
@@ -37,16 +40,32 @@ def _cell(entry: dict[str, Any] | None) -> str:
             return "skipped"
         return "timed out" if entry.get("status") == 0 else f"failed ({entry.get('status')})"
     if not entry["requests"]:
-        return f"none finished (one took {entry['first_s']:.1f} s)"
+        took = f" (one took {entry['first_s']:.1f} s)" if "first_s" in entry else ""
+        return f"none finished{took}"
     errors = f", **{entry['errors']} err**" if entry["errors"] else ""
     alone = f" (alone {_ms(entry['unloaded_s'] * 1e6)})" if "unloaded_s" in entry else ""
     return f"{entry['rps']:.0f} /s, {_ms(entry['p50_us'])} / {_ms(entry['p99_us'])}{alone}{errors}"
 
 
-def _ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
+def _ratio_value(a: dict[str, Any] | None, b: dict[str, Any] | None) -> float | None:
     if not a or not b or "rps" not in a or "rps" not in b or not b["rps"]:
-        return "–"
-    return f"{a['rps'] / b['rps']:.2f}×"
+        return None
+    return float(a["rps"] / b["rps"])
+
+
+def _ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
+    value = _ratio_value(a, b)
+    return "–" if value is None else f"{value:.2f}×"
+
+
+def _unique(entry: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The workload's `unique` variant (every request distinct); under --cache-bust, the run itself."""
+    if not entry:
+        return None
+    if entry.get("cache_bust"):
+        return entry
+    unique = entry.get("unique")
+    return unique if isinstance(unique, dict) else None
 
 
 def render_size(size: str, entry: dict[str, Any]) -> list[str]:
@@ -68,6 +87,8 @@ def render_size(size: str, entry: dict[str, Any]) -> list[str]:
     for name in names:
         s = entry["servers"][name]
         start = f"{s['startup_s']:.1f}" if "startup_s" in s else f"failed: {s.get('error', '')[:80]}"
+        if "http_load" in s:
+            start += f" (of which POST of the data {s['http_load']['seconds']:.1f})"
         notes = "; ".join(s.get("notes", []) + [f"restarted before {w}" for w in s.get("restarts", [])])
         loads = [w["loadavg_before"] for w in s["workloads"].values() if "loadavg_before" in w]
         load = f"{min(loads):.1f}–{max(loads):.1f}" if loads else "–"
@@ -83,33 +104,78 @@ def render_size(size: str, entry: dict[str, Any]) -> list[str]:
         "of single requests with nothing else in flight.",
         "",
     ]
+    out += _warmup_note(entry, names)
     out += ["| workload | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    busted = any(w.get("cache_bust") for n in names for w in entry["servers"][n]["workloads"].values())
     for workload in workloads:
-        cells = [_cell(entry["servers"][n]["workloads"].get(workload)) for n in names]
-        out.append(f"| {workload} | " + " | ".join(cells) + " |")
+        runs = [entry["servers"][n]["workloads"].get(workload) for n in names]
+        label = f"{workload} (unique)" if busted else workload
+        out.append(f"| {label} | " + " | ".join(_cell(run) for run in runs) + " |")
+        if any(run and isinstance(run.get("unique"), dict) for run in runs):
+            cells = [_cell(run.get("unique")) if run and "unique" in run else "–" for run in runs]
+            out.append(f"| {workload} (unique) | " + " | ".join(cells) + " |")
     out.append("")
     out += _agreement(entry, names, workloads)
-    gateways = [n for n in names if n.startswith("coopkg")]
-    others = [n for n in ("oxigraph", "rdflib-endpoint", "baseline") if n in names]
-    if gateways and others:
-        header = [f"{g} / {o}" for g in gateways for o in others]
-        out += ["Ratios of req/s (gateway / other; above 1 means the gateway is faster).", ""]
-        out += ["| workload | " + " | ".join(header) + " |", "|---" * (len(header) + 1) + "|"]
-        for workload in workloads:
-            if workload.startswith(("page-", "named-api:")):
-                continue
-            cells = [
-                _ratio(
-                    entry["servers"][g]["workloads"].get(workload),
-                    entry["servers"][o]["workloads"].get(workload),
-                )
-                for g in gateways
-                for o in others
-            ]
-            out.append(f"| {workload} | " + " | ".join(cells) + " |")
-        out.append("")
+    out += _ratios(entry, names, workloads)
     if "extras" in entry:
         out += render_extras(entry["extras"])
+    return out
+
+
+def _warmup_note(entry: dict[str, Any], names: list[str]) -> list[str]:
+    warmed = [
+        (n, w, run["warmup"])
+        for n in names
+        for w, run in entry["servers"][n]["workloads"].items()
+        if "warmup" in run
+    ]
+    if not warmed:
+        return []
+    line = (
+        "Before each workload was loaded, every distinct request of its round robin was fetched once "
+        "(warm-up), so the cached p99 holds no cold miss; `(unique)` rows load it again with every request "
+        "distinct (a trailing `#n` comment line), so no cache can help."
+    )
+    partial = [
+        f"{n} {w} ({info['requests']}/{info['distinct']})" for n, w, info in warmed if not info["complete"]
+    ]
+    if partial:
+        line += " Warm-up cut short by its time budget: " + ", ".join(partial) + "."
+    return [line, ""]
+
+
+def _ratios(entry: dict[str, Any], names: list[str], workloads: list[str]) -> list[str]:
+    """Gateway / other req/s, cached and unique side by side, and the workloads below the issue's floor."""
+    gateways = [n for n in names if n.startswith("coopkg")]
+    others = [n for n in OTHERS if n in names]
+    if not gateways or not others:
+        return []
+    servers = entry["servers"]
+    pairs = [(g, o) for g in gateways for o in others]
+    header = [f"{g} / {o}" + suffix for g, o in pairs for suffix in ("", " unique")]
+    out = [
+        "Ratios of req/s (gateway / other; above 1 means the gateway is faster), as measured and with every "
+        "request unique.",
+        "",
+        "| workload | " + " | ".join(header) + " |",
+        "|---" * (len(header) + 1) + "|",
+    ]
+    below: list[str] = []
+    for workload in workloads:
+        if workload.startswith(("page-", "named-api:")):
+            continue
+        cells = []
+        for g, o in pairs:
+            mine, theirs = servers[g]["workloads"].get(workload), servers[o]["workloads"].get(workload)
+            cells += [_ratio(mine, theirs), _ratio(_unique(mine), _unique(theirs))]
+            floor = _ratio_value(_unique(mine), _unique(theirs))
+            if o == FLOOR_REFERENCE and floor is not None and floor < FLOOR:
+                below.append(f"{g} {workload} {floor:.2f}×")
+        out.append(f"| {workload} | " + " | ".join(cells) + " |")
+    out.append("")
+    if FLOOR_REFERENCE in others:
+        verdict = ", ".join(below) if below else "none"
+        out += [f"Unique requests below {FLOOR}× {FLOOR_REFERENCE} (the issue's floor): {verdict}.", ""]
     return out
 
 

@@ -4,9 +4,13 @@
 
 For each size: generate the data (bench/generate.py, cached in bench/out/data/), build the Oxigraph server's
 store (`oxigraph load`, timed), then start each server in turn on a free loopback port, one at a time, on the
-same data: time process start -> first correct answer, check every workload once (status and result size,
-compared across servers), load it with wrk (`-t1 -c<connections>` for `--duration` seconds per workload),
-sample the memory of its whole process tree, and stop it (its process group) before the next one starts.
+same data (the in-memory Oxigraph server gets it POSTed to /store, timed apart): time process start -> first
+correct answer, check every workload once (status and result size, compared across servers), warm it up
+(every distinct request of its round robin fetched once, so a cache's cold misses do not make the cached p99),
+load it with wrk (`-t1 -c<connections>` for `--duration` seconds per workload), then, for the SPARQL
+workloads named by --unique, load it again with every request made distinct (a trailing `#n` comment line)
+so that no cache can help, sample the memory of its whole process tree, and stop it (its process group)
+before the next one starts.
 
 `--extras` adds the start-up yardsticks: pyoxigraph's own bulk_load (memory and disk), the gateway's start-up
 from an already-built store directory, and `coopkg validate` against a plain `pyshacl.validate` call.
@@ -30,6 +34,7 @@ from typing import Any
 
 import extras
 import named as named_queries
+import procs
 import report
 import servers
 import workloads
@@ -38,7 +43,16 @@ from procs import http_get, timed_run
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench/out"
 MIX = ROOT / "bench/mix.lua"
-ALL_SERVERS = ("coopkg-1", "coopkg-N", "coopkg-remote", "oxigraph", "rdflib-endpoint", "baseline")
+ALL_SERVERS = (
+    "coopkg-1",
+    "coopkg-N",
+    "coopkg-remote",
+    "oxigraph",
+    "oxigraph-mem",
+    "rdflib-endpoint",
+    "baseline",
+)
+N_QUADS = "application/n-quads"
 # The gateway's named-query route; bench/named.py formats it with the query name.
 NAMED_ROUTE = "/api/queries/{name}"
 
@@ -108,6 +122,49 @@ def probe_for(target: servers.Target, workload: workloads.Workload) -> Callable[
     return probe
 
 
+def load_over_http(target: servers.Target, data: Path, timeout: float) -> dict[str, Any]:
+    """Start an empty in-memory server, POST `data` to its /store: seconds to listen and to load, apart."""
+    main = target.servers[-1]
+    main.start()
+
+    def listening() -> bool:
+        status, _ = http_get(f"{target.base}/query?query=ASK%7B%7D", workloads.SPARQL_JSON, timeout=5)
+        return status == 200
+
+    listen_s = main.wait_ready(listening, timeout)
+    started = time.perf_counter()
+    status, body = procs.http_post_file(f"{target.base}/store", data, N_QUADS, timeout)
+    seconds = time.perf_counter() - started
+    if status not in (200, 201, 204):
+        raise RuntimeError(f"POST of the data to {target.name} answered {status}: {body[:300]!r}")
+    return {"listen_s": listen_s, "seconds": seconds, "status": status}
+
+
+def warm_up(
+    target: servers.Target, workload: workloads.Workload, budget: float, timeout: float
+) -> dict[str, Any]:
+    """Fetch every distinct request of the workload's round robin once, so that the measured run starts with
+    whatever caches the server has already holding them (a cold miss is not counted in the cached p99).
+
+    Stops after `budget` seconds on a slow server; `complete` says whether every request was fetched."""
+    distinct = list(dict.fromkeys(workload.requests))
+    started = time.perf_counter()
+    fetched = failed = 0
+    for request in distinct:
+        if time.perf_counter() - started > budget:
+            break
+        status, _ = http_get(target.base + request.path, request.accept, timeout=timeout)
+        fetched += 1
+        failed += status != 200
+    return {
+        "requests": fetched,
+        "distinct": len(distinct),
+        "non_200": failed,
+        "seconds": time.perf_counter() - started,
+        "complete": fetched == len(distinct),
+    }
+
+
 def unloaded_latency(
     target: servers.Target, workload: workloads.Workload, first: float, timeout: float
 ) -> float:
@@ -139,7 +196,10 @@ def measure(
             lookup = workloads.sparql_workloads("/query", commitments, {})[0]
             target.servers[0].wait_ready(probe_for(backend, lookup), args.startup_timeout)
         main = target.servers[-1]
-        main.start()
+        if target.http_load is not None:  # an in-memory server: empty until the data is POSTed to it
+            result["http_load"] = load_over_http(target, target.http_load, args.startup_timeout)
+        else:
+            main.start()
         result["startup_s"] = main.wait_ready(probe_for(target, loads[0]), args.startup_timeout)
         timeouts = 0
         for workload in loads:
@@ -172,10 +232,17 @@ def measure(
                 entry["loadavg_before"] = load_average()
                 entry["results"] = workloads.count_results(body, first.accept)
                 entry["unloaded_s"] = unloaded_latency(target, workload, entry["first_s"], args.first_timeout)
+                entry["warmup"] = warm_up(target, workload, args.warmup_budget, args.first_timeout)
                 requests_file = workload.write(logs / f"{target.name}-{workload.name.replace(':', '_')}.tsv")
                 entry.update(
                     run_wrk(target.base, requests_file, args.duration, args.connections, args.cache_bust)
                 )
+                entry["cache_bust"] = args.cache_bust
+                if wants_unique(workload, args):
+                    # Every request distinct (a trailing `#n` comment line): no response cache can help.
+                    entry["unique"] = run_wrk(
+                        target.base, requests_file, args.duration, args.connections, bust=True
+                    )
             elif status == 0:
                 entry["error"] = f"no answer within {args.first_timeout:.0f} s"
                 timeouts += 1
@@ -183,6 +250,8 @@ def measure(
                 entry["error"] = body[:300].decode("utf-8", "replace")
             result["workloads"][workload.name] = entry
             print(f"  {target.name:16} {workload.name:32} {report.brief(entry)}", flush=True)
+            if "unique" in entry:
+                print(f"  {target.name:16} {workload.name + ' (unique)':32} {report.brief(entry['unique'])}")
     except (RuntimeError, subprocess.SubprocessError, OSError) as error:
         result["error"] = str(error)
         print(f"  {target.name}: {error}", flush=True)
@@ -194,6 +263,12 @@ def measure(
     return result
 
 
+def wants_unique(workload: workloads.Workload, args: argparse.Namespace) -> bool:
+    """A unique variant for SPARQL workloads named in --unique (under --cache-bust every run is unique)."""
+    sparql = all("?query=" in request.path for request in workload.requests)
+    return sparql and not args.cache_bust and workload.name.startswith(tuple(args.unique))
+
+
 def target_for(name: str, data: Path, store: Path, logs: Path) -> servers.Target:
     if name == "coopkg-1":
         return servers.coopkg(name, data, 1, logs)
@@ -203,6 +278,8 @@ def target_for(name: str, data: Path, store: Path, logs: Path) -> servers.Target
         return servers.coopkg_remote(store, logs)
     if name == "oxigraph":
         return servers.oxigraph(store, logs)
+    if name == "oxigraph-mem":
+        return servers.oxigraph_mem(data, logs)
     if name == "rdflib-endpoint":
         return servers.rdflib_endpoint(data, logs)
     return servers.baseline(data, logs)
@@ -329,12 +406,25 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="make every SPARQL request unique (a trailing comment), so response caches cannot answer",
     )
+    parser.add_argument(
+        "--unique",
+        default="lookup,aggregate,named:",
+        help="comma-separated workload name prefixes that also run a `unique` variant, every request "
+        "distinct so no cache helps (SPARQL workloads only; '' for none; implied for all by --cache-bust)",
+    )
+    parser.add_argument(
+        "--warmup-budget",
+        type=float,
+        default=60,
+        help="seconds at most for fetching every distinct request of a workload once before measuring it",
+    )
     parser.add_argument("--extras", action="store_true", help="also the start-up and validation comparisons")
     args = parser.parse_args(argv)
     # SIGTERM (timeout, kill) unwinds like Ctrl-C, so the finally blocks stop every server we started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.servers = [s.strip() for s in args.servers.split(",") if s.strip()]
     args.workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
+    args.unique = [w.strip() for w in args.unique.split(",") if w.strip()]
     unknown = sorted(set(args.servers) - set(ALL_SERVERS))
     if unknown:
         parser.error(f"unknown server(s) {', '.join(unknown)}; choose from {', '.join(ALL_SERVERS)}")

@@ -4,6 +4,8 @@
   worker processes);
 - `coopkg-remote`: `coopkg serve` with COOPKG_STORE=remote in front of `oxigraph serve-read-only`;
 - `oxigraph`: `oxigraph serve-read-only --union-default-graph` on a store from `oxigraph load` (timed apart);
+- `oxigraph-mem`: `oxigraph serve --union-default-graph` with no --location, i.e. in memory (the issue's
+  "Oxigraph server (Rust, in-memory)"); the data is POSTed to its /store once it listens (timed apart);
 - `rdflib-endpoint`: `rdflib-endpoint serve DATA` (rdflib Dataset, default union), from its own venv;
 - `baseline`: bench/baseline.py, FastAPI + pyoxigraph in a dozen lines.
 """
@@ -36,6 +38,7 @@ class Target:
     gateway: bool = False  # serves /id/ pages and the named-query API too
     notes: list[str] = field(default_factory=list)
     backend_port: int | None = None  # Oxigraph server behind a remote-store gateway (started first)
+    http_load: Path | None = None  # N-Quads to POST to /store once the server listens (an in-memory server)
 
     @property
     def base(self) -> str:
@@ -114,6 +117,19 @@ def oxigraph(store: Path, logs: Path) -> Target:
         port,
         "/query",
         notes=["start-up counts serving an existing store; `oxigraph load` is timed separately"],
+    )
+
+
+def oxigraph_mem(data: Path, logs: Path) -> Target:
+    port = free_port()
+    argv = [str(VENV_BIN / "oxigraph"), "serve", "--union-default-graph", "--bind", f"127.0.0.1:{port}"]
+    return Target(
+        "oxigraph-mem",
+        [Server("oxigraph-mem", argv, {}, logs / "oxigraph-mem.log")],
+        port,
+        "/query",
+        notes=["in memory; start-up includes POSTing the N-Quads to /store (also timed alone)"],
+        http_load=data,
     )
 
 

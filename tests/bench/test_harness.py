@@ -153,12 +153,105 @@ def test_report_renders_ratios_and_flags_disagreeing_servers() -> None:
         },
     }
     text = report.render(results)
-    assert "| lookup | 0.50× |" in text
+    assert "| lookup | 0.50× | – |" in text
     assert "500 /s, 2.0 / 9.0 |" in text
-    assert "| aggregate | 2.00× |" in text
+    assert "| aggregate | 2.00× | – |" in text
     assert "aggregate: servers disagree on the result size" in text
     assert "lookup: servers disagree" not in text
+    assert "below 0.8×" not in text  # no in-memory Oxigraph server in this run: no floor verdict
     json.dumps(results)  # the shape run.py saves
+
+
+@pytest.mark.usefixtures("bench")
+def test_report_puts_cached_and_unique_ratios_side_by_side_and_checks_the_floor() -> None:
+    import report
+
+    def wl(rps: float, unique: float | None = None) -> dict[str, object]:
+        run: dict[str, object] = {
+            "requests": int(rps * 10),
+            "rps": rps,
+            "p50_us": 1000,
+            "p99_us": 4000,
+            "errors": 0,
+            "results": 3,
+            "status": 200,
+            "first_s": 0.01,
+            "warmup": {"requests": 4, "distinct": 4, "non_200": 0, "seconds": 0.1, "complete": True},
+            "cache_bust": False,
+        }
+        if unique is not None:
+            run["unique"] = {
+                "requests": int(unique * 10),
+                "rps": unique,
+                "p50_us": 3000,
+                "p99_us": 8000,
+                "errors": 0,
+            }
+        return run
+
+    gateway = {"lookup": wl(9000, 300), "aggregate": wl(5000, 90), "page-html": wl(8000)}
+    gateway["aggregate"]["warmup"]["complete"] = False  # type: ignore[index]
+    gateway["aggregate"]["warmup"]["requests"] = 1  # type: ignore[index]
+    memory = {"lookup": wl(1000, 1000), "aggregate": wl(100, 100)}
+    results = {
+        "environment": {
+            "nproc": 2,
+            "cpu": "X",
+            "memory": "1 kB",
+            "kernel": "k",
+            "python": "3.11",
+            "versions": {},
+            "load": {"threads": 1, "connections": 8, "duration_s": 2},
+            "command": "bench/run.py",
+        },
+        "sizes": {
+            "10k": {
+                "data": {"quads": 10_000, "bytes": 2**21},
+                "servers": {
+                    "coopkg-2": {
+                        "startup_s": 1.0,
+                        "peak_rss": 2**27,
+                        "peak_pss": 2**26,
+                        "workloads": gateway,
+                    },
+                    "oxigraph-mem": {
+                        "startup_s": 0.5,
+                        "http_load": {"listen_s": 0.1, "seconds": 0.3, "status": 204},
+                        "peak_rss": 2**25,
+                        "peak_pss": 2**25,
+                        "workloads": memory,
+                    },
+                },
+            }
+        },
+    }
+    text = report.render(results)
+    assert "| coopkg-2 / oxigraph-mem | coopkg-2 / oxigraph-mem unique |" in text
+    assert "| lookup | 9.00× | 0.30× |" in text
+    assert "| aggregate | 50.00× | 0.90× |" in text
+    assert "| lookup (unique) | 300 /s, 3.0 / 8.0 | 1000 /s, 3.0 / 8.0 |" in text
+    assert "| page-html (unique)" not in text
+    assert "below 0.8× oxigraph-mem (the issue's floor): coopkg-2 lookup 0.30×." in text
+    assert "0.5 (of which POST of the data 0.3)" in text
+    assert "every distinct request of its round robin was fetched once" in text
+    assert "cut short by its time budget: coopkg-2 aggregate (1/4)" in text
+
+
+@pytest.mark.usefixtures("bench")
+def test_unique_variants_are_for_the_chosen_sparql_workloads() -> None:
+    import argparse
+
+    import run
+    import workloads
+
+    loads = workloads.sparql_workloads("/sparql", ["urn:c1", "urn:c2"], {"areas": ["SELECT * WHERE {}"]})
+    pages = workloads.page_workloads(["https://w3id.org/coopkg/id/programme/p/section/01/item/1"])
+    args = argparse.Namespace(unique=["lookup", "named:"], cache_bust=False)
+    assert [w.name for w in loads + pages if run.wants_unique(w, args)] == ["lookup", "named:areas"]
+    args.unique = ["lookup", "aggregate", "named:", "page-"]
+    assert not any(run.wants_unique(w, args) for w in pages)  # a page URL has no query to make unique
+    args.cache_bust = True  # every run is unique already
+    assert not any(run.wants_unique(w, args) for w in loads)
 
 
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk (Debian package) is not installed")
@@ -178,10 +271,46 @@ def test_wrk_summary_is_parsed_from_a_live_baseline(tmp_path: Path) -> None:
     try:
         target.servers[0].start()
         assert target.servers[0].wait_ready(run.probe_for(target, lookup), 60) > 0
+        doubled = workloads.Workload("lookup", lookup.requests * 2)  # a round robin repeats its requests
+        warmup = run.warm_up(target, doubled, budget=60, timeout=10)
         result = run.run_wrk(target.base, lookup.write(tmp_path / "l.tsv"), duration=1, connections=2)
+        unique = run.run_wrk(target.base, tmp_path / "l.tsv", duration=1, connections=2, bust=True)
     finally:
         target.servers[0].stop()
+    assert warmup["requests"] == warmup["distinct"] == 4
+    assert warmup["complete"]
+    assert warmup["non_200"] == 0
     assert result["requests"] > 0
     assert result["errors"] == 0
     assert 0 < result["p50_us"] <= result["p99_us"]
+    assert unique["requests"] > 0
+    assert unique["errors"] == 0  # the `#n` comment line keeps every query valid
     assert procs.http_get(target.base + "/sparql", "application/json", timeout=1)[0] == 0  # stopped
+
+
+@pytest.mark.skipif(
+    not (Path(sys.executable).parent / "oxigraph").exists(),
+    reason="the oxigraph server (PyPI) is not installed",
+)
+@pytest.mark.usefixtures("bench")
+def test_the_in_memory_oxigraph_server_is_loaded_over_http(tmp_path: Path) -> None:
+    import generate
+    import run
+    import servers
+    import workloads
+
+    data = tmp_path / "d.nq"
+    with data.open("w", encoding="utf-8") as out:
+        list(generate.generate(out, triples=12_000, seed=5, quads=True, shipped=True, sources_dir=None))
+    target = servers.oxigraph_mem(data, tmp_path)
+    assert target.http_load == data
+    assert "--location" not in target.servers[0].argv
+    lookup = workloads.sparql_workloads(target.endpoint, workloads.sample_commitments(data, 4), {})[0]
+    try:
+        loaded = run.load_over_http(target, data, timeout=60)
+        assert target.servers[0].wait_ready(run.probe_for(target, lookup), 60) > 0  # the union default graph
+    finally:
+        target.servers[0].stop()
+    assert loaded["status"] in (200, 201, 204)
+    assert loaded["seconds"] >= 0
+    assert loaded["listen_s"] > 0
