@@ -1,12 +1,13 @@
 """Named queries with the VALUES block in the outer WHERE group only (old) vs pushed into sub-selects (new).
 
-    .venv/bin/python bench/pushdown.py [--sizes 100k 1M] [--repeat 5] [--seed 1]
+    .venv/bin/python bench/pushdown.py [--sizes 100k 1M] [--repeat 5] [--seed 1] [--read-only DIR]
 
 For every size, loads bench/out/data/SIZE-seedN.nq (generating it if missing) into an in-memory pyoxigraph
 store, then for every named query with parameters runs both texts side by side with the same values (those
 bench/named.py uses, one per programme), checks that they give the same rows, and prints the best time of
 --repeat (median over the values) for each and their ratio. Queries the rewrite leaves unchanged are marked
-`same text`.
+`same text`. `--read-only DIR` queries an on-disk store already built from that data (e.g. bench/out/stores/
+pyoxigraph after bench/loadtime.py --disk, one size) instead of loading it in memory.
 """
 
 from __future__ import annotations
@@ -47,17 +48,24 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", default=["100k", "1M"])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--read-only", type=Path, help="an on-disk store of the (single) size's data")
     args = parser.parse_args()
+    if args.read_only is not None and len(args.sizes) != 1:
+        parser.error("--read-only takes one store: give the one size it was built from (--sizes 1M)")
     sys.path.insert(0, str(named.ROOT))
     from api.queries import bind, inline_values, load_registry
 
     registry = load_registry(named.ROOT / "queries")
     for size in args.sizes:
         data, _ = ensure_data(size, args.seed)
-        store = ox.Store()
         started = time.perf_counter()
-        store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
-        print(f"{size}: {len(store)} quads loaded in {time.perf_counter() - started:.1f} s")
+        if args.read_only is not None:
+            store = ox.Store.read_only(str(args.read_only))
+            print(f"{size}: on-disk store {args.read_only} ({len(store)} quads), read-only")
+        else:
+            store = ox.Store()
+            store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+            print(f"{size}: {len(store)} quads loaded in {time.perf_counter() - started:.1f} s")
         commitments = json.loads(data.with_suffix(".commitments.json").read_text())
         chosen = commitments[:: max(1, len(commitments) // VALUES_PER_QUERY)][:VALUES_PER_QUERY]
         print(f"  {'query':26} {'outer VALUES':>13} {'pushed down':>12} {'ratio':>7}")
