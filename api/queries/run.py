@@ -2,10 +2,11 @@
 
 `bind()` is what the CLI and the web API share: raw text values in, validated RDF terms out (with defaults).
 `run()` puts those terms in a one-row VALUES block at the start of the query's WHERE group and of every
-sub-select that projects them (`api.queries.sparql_text.inline_values`), the same text a remote store receives. pyoxigraph's own
-`substitutions` give the same answers (tests/queries prove it for every query) but, in pyoxigraph 0.5,
-bind the variable only after evaluating the whole pattern: on a 1M-triple graph the provenance of one
-commitment took ~800 ms that way and ~1 ms with the VALUES block, which the planner joins first.
+sub-select that projects them (`api.queries.sparql_text.inline_values`), the same text a remote store
+receives. pyoxigraph's own `substitutions` give the same answers (tests/queries prove it for every query)
+but, in pyoxigraph 0.5, bind the variable only after evaluating the whole pattern: on a 1M-triple graph the
+provenance of one commitment took ~800 ms that way and ~1 ms with the VALUES block, which the planner joins
+first.
 """
 
 from __future__ import annotations
