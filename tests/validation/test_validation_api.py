@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import INVALID_DIR, VALID_DIR
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, Namespace
+from validation_examples import INVALID_DIR, VALID_DIR
 
 from api.app import create_app
 from api.settings import Settings

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import INVALID_DIR, VALID_DIR
 from rdflib import Graph
+from validation_examples import INVALID_DIR, VALID_DIR
 
 from api.cli import main
 

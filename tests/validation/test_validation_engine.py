@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SHAPES_NS, VALID_DIR, expectations, invalid_files
 from rdflib import Graph
 from rdflib.compare import isomorphic
+from validation_examples import SHAPES_NS, VALID_DIR, expectations, invalid_files
 
 from api.dataset import GRAPH_ONTOLOGY, shipped_graphs
 from api.validation.engine import validate_data

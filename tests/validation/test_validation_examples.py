@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import INVALID_DIR, SHAPES_NS, VALID_DIR, expectations, invalid_files
 from rdflib import RDF, Graph, Namespace
+from validation_examples import INVALID_DIR, SHAPES_NS, VALID_DIR, expectations, invalid_files
 
 from api.validation.run import validate_files
 from api.validation.shapes import read_shapes_graph, shape_files
