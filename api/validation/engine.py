@@ -19,6 +19,7 @@ from pyshacl.rdfutil.clone import clone_blank_node
 from rdflib import RDF, BNode, Graph, Literal
 from rdflib.term import Node
 
+from api.validation.core import add_core_results
 from api.validation.report import SH, ValidationReport
 from api.validation.shapes import NativeConstraint, Shapes
 from api.validation.terms import DataGraph, to_rdflib
@@ -153,6 +154,8 @@ def validate_data(
         gc.unfreeze()
     assert isinstance(report, Graph)
     if engine == "fast":
+        progress(f"checking {len(shapes.native_core)} core shapes natively")
+        add_core_results(report, data, shapes.graph, shapes.native_core)
         for index, constraint in enumerate(shapes.native, start=1):
             progress(f"checking SPARQL rule {index}/{len(shapes.native)}: {constraint.shape}")
             _add_native_results(report, data, constraint)

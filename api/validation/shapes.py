@@ -21,6 +21,7 @@ from rdflib.term import Node
 
 from api.errors import UnusableInput
 from api.resources import shapes_dir
+from api.validation.core import NativeShape, split_core
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -59,7 +60,8 @@ class NativeConstraint:
 class Shapes:
     graph: Graph  # every shape, as pySHACL would read it
     core: Graph  # the shapes pySHACL evaluates (the native ones removed)
-    native: tuple[NativeConstraint, ...]
+    native: tuple[NativeConstraint, ...]  # SPARQL-based constraints run in pyoxigraph
+    native_core: tuple[NativeShape, ...] = ()  # core constraints run natively (api.validation.core)
 
 
 def shape_files(directory: Path | None = None) -> list[Path]:
@@ -134,11 +136,12 @@ def split_shapes(graph: Graph) -> Shapes:
         if constraints:
             native.extend(constraints)
             native_shapes.add(shape)
+    core_split = split_core(graph, skip=native_shapes)
     for triple in graph:
-        if triple[0] not in native_shapes:
+        if triple[0] not in native_shapes and triple not in core_split.removed:
             core.add(triple)
     native.sort(key=lambda c: (str(c.shape), str(c.constraint)))
-    return Shapes(graph=graph, core=core, native=tuple(native))
+    return Shapes(graph=graph, core=core, native=tuple(native), native_core=core_split.native)
 
 
 @cache

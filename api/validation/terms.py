@@ -51,6 +51,10 @@ class DataGraph:
             node = self._terms[term] = to_rdflib(term)
         return node
 
+    def node(self, term: OxTerm) -> Node:
+        """The rdflib term for a term of the store (the same object the rdflib graph holds, when it does)."""
+        return self._convert(term)
+
     def add(self, quads: Iterable[ox.Quad]) -> int:
         count = 0
         batch: list[ox.Quad] = []

@@ -323,6 +323,13 @@ _simple(
     [P],
 )
 _simple(
+    "label-zh-twice",
+    "LabelZh",
+    "the programme has two Chinese labels (sh:qualifiedMaxCount)",
+    lambda g: g.add((P, RDFS.label, zh("另一个中文标签"))),
+    [P],
+)
+_simple(
     "label-en",
     "LabelEn",
     "a section has no English label",
@@ -348,6 +355,13 @@ _simple(
     "TextZh",
     "a commitment's text is tagged @en",
     lambda g: replace(g, I2, COOP.text, en("Support urban water-saving demonstration projects.")),
+    [I2],
+)
+_simple(
+    "text-zh-empty",
+    "TextZh",
+    "a commitment's text is empty (sh:minLength)",
+    lambda g: replace(g, I2, COOP.text, zh("")),
     [I2],
 )
 _simple(
