@@ -276,6 +276,11 @@ def _targets(graph: Graph, shape: Node) -> dict[URIRef, tuple[Node, ...]]:
     return {t: tuple(graph.objects(shape, t)) for t in TARGETS if (shape, t, None) in graph}
 
 
+def _implicit_class_target(graph: Graph, shape: Node) -> bool:
+    """A shape that is also a class targets its instances (SHACL 2.1.3.3): left to pySHACL."""
+    return any(t not in (SH.NodeShape, SH.PropertyShape, SH.Shape) for t in graph.objects(shape, RDF.type))
+
+
 def _native_node_shapes(graph: Graph) -> list[Node]:
     """Node shapes whose focus nodes we can compute: plain targets, active, used by no other shape."""
     shapes = []
@@ -285,7 +290,7 @@ def _native_node_shapes(graph: Graph) -> list[Node]:
             continue
         if (shape, SH.deactivated, None) in graph or _is_nested(graph, shape):
             continue
-        if not _targets(graph, shape):
+        if _implicit_class_target(graph, shape) or not _targets(graph, shape):
             continue
         shapes.append(shape)
     return sorted(shapes, key=str)
@@ -349,7 +354,9 @@ def split_core(graph: Graph, skip: Iterable[Node] = ()) -> CoreSplit:
         referrers = list(graph.subject_predicates(property_shape))
         if len(referrers) != len(using) or any(p != SH.property for _s, p in referrers):
             continue
-        if _targets(graph, property_shape) or (property_shape, SH.deactivated, None) in graph:
+        if _targets(graph, property_shape) or _implicit_class_target(graph, property_shape):
+            continue
+        if (property_shape, SH.deactivated, None) in graph:
             continue
         path = _path(graph, property_shape)
         if path is None or not messages(property_shape):

@@ -154,11 +154,15 @@ def test_shapes_we_do_not_understand_stay_with_pyshacl() -> None:
         ex:q sh:path ex:y ; sh:message "m" ; sh:uniqueLang true .
         ex:r sh:path ( ex:x ex:y ) ; sh:message "m" ; sh:minCount 1 .
         ex:B a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:s ; sh:node ex:A .
-        ex:s sh:path ex:z ; sh:minCount 1 .""",
+        ex:s sh:path ex:z ; sh:minCount 1 .
+        ex:D a sh:NodeShape , <http://www.w3.org/2000/01/rdf-schema#Class> ; sh:targetClass ex:C ;
+            sh:message "m" ; sh:property ex:t .
+        ex:t sh:path ex:x ; sh:message "m" ; sh:minCount 1 .""",
         format="turtle",
     )
     split = split_core(shapes)
-    assert [str(s.shape) for s in split.native] == []  # ex:A is nested in ex:B (sh:node), ex:s has no message
+    # ex:A is nested in ex:B (sh:node), ex:s has no message, ex:D is also a class (an implicit target).
+    assert [str(s.shape) for s in split.native] == []
     shapes.remove((URIRef("http://example.org/B"), SH.node, URIRef("http://example.org/A")))
     split = split_core(shapes)
     assert [str(s.shape) for s in split.native] == ["http://example.org/p"]
