@@ -3,11 +3,12 @@
 pySHACL validates a property shape once per focus node (and per node shape that uses it), with a fixed
 overhead per call that dominates our data: a 100k-triple programme spends most of its core-SHACL time there,
 not in the checks themselves. Here each (node shape, property shape) pair is one pass: the focus nodes come
-from one pyoxigraph query per target, the value nodes from one scan of the predicate's index in the rdflib
-graph (the exact terms as parsed, so datatypes are as written), the SHACL instances of a `sh:class` from one
-query per class. Each test mirrors pySHACL 0.40's component for component (its reports are the reference),
-and the results carry the same triples pySHACL writes: component, source shape, severity, focus node, value
-(for value-level components), result path, and the shape's `sh:message` literals as they are.
+from one pyoxigraph query per target, the value nodes from the data graph's per-predicate index of the
+parsed triples (exact terms, so datatypes are as written; see DataGraph.values), the SHACL instances of a
+`sh:class` from one query per class. Each test mirrors pySHACL 0.40's component for component (its reports
+are the reference), and the results carry the same triples pySHACL writes: component, source shape,
+severity, focus node, value (for value-level components), result path, and the shape's `sh:message`
+literals as they are.
 
 A shape is run here only when every part of it is understood: its parameters are all among the components
 below, its path is an IRI or an inverse IRI, it has `sh:message` (pySHACL's generic messages are not
@@ -488,7 +489,7 @@ class Runner:
     def __init__(self, data: DataGraph) -> None:
         self.data = data
         self._instances: dict[Node, set[Node]] = {}
-        self._values: dict[tuple[URIRef, bool], dict[Node, set[Node]]] = {}
+        self._inverse: dict[URIRef, dict[Node, set[Node]]] = {}
         self._focus: dict[tuple[URIRef, Node], set[Node]] = {}
 
     def _select(self, query: str, value: Node) -> set[Node]:
@@ -530,16 +531,16 @@ class Runner:
         return focus
 
     def values(self, predicate: URIRef, inverse: bool) -> dict[Node, set[Node]]:
-        """Value nodes by focus node, from the rdflib graph: the literals exactly as written."""
-        key = (predicate, inverse)
-        found = self._values.get(key)
+        """Value nodes by focus node, as parsed (literals exactly as written, which the store is not)."""
+        if not inverse:
+            return self.data.values(predicate)
+        found = self._inverse.get(predicate)
         if found is None:
             found = {}
-            for subject, value in self.data.graph.subject_objects(predicate):
-                if inverse:
-                    subject, value = value, subject
-                found.setdefault(subject, set()).add(value)
-            self._values[key] = found
+            for subject, objects in self.data.values(predicate).items():
+                for value in objects:
+                    found.setdefault(value, set()).add(subject)
+            self._inverse[predicate] = found
         return found
 
     def results(self, shape: NativeShape) -> list[tuple[URIRef, Node, Node | None]]:
