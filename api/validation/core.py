@@ -3,12 +3,13 @@
 pySHACL validates a property shape once per focus node (and per node shape that uses it), with a fixed
 overhead per call that dominates our data: a 100k-triple programme spends most of its core-SHACL time there,
 not in the checks themselves. Here each (node shape, property shape) pair is one pass: the focus nodes come
-from one pyoxigraph query per target, the value nodes from the data graph's per-predicate index of the
-parsed triples (exact terms, so datatypes are as written; see DataGraph.values), the SHACL instances of a
-`sh:class` from one query per class. Each test mirrors pySHACL 0.40's component for component (its reports
-are the reference), and the results carry the same triples pySHACL writes: component, source shape,
-severity, focus node, value (for value-level components), result path, and the shape's `sh:message`
-literals as they are.
+from the targets, the value nodes and the SHACL instances of a `sh:class` (rdf:type/rdfs:subClassOf*) all
+from the data graph's per-predicate index of the parsed triples (exact terms, so datatypes are as written;
+see DataGraph.values), each computed once; not from the pyoxigraph store, which merges integer-derived
+literals into xsd:integer (and measured slower here than the index for class closures). Each test mirrors
+pySHACL 0.40's component for component (its reports are the reference), and the results carry the same
+triples pySHACL writes: component, source shape, severity, focus node, value (for value-level components),
+result path, and the shape's `sh:message` literals as they are.
 
 A shape is run here only when every part of it is understood: its parameters are all among the components
 below, its path is an IRI or an inverse IRI, it has `sh:message` (pySHACL's generic messages are not
@@ -24,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
-import pyoxigraph as ox
 from pyshacl.rdfutil.clone import clone_blank_node
 from pyshacl.rdfutil.compare import compare_literal
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
@@ -34,7 +34,6 @@ from api.validation.terms import DataGraph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-_SUBCLASS_CLOSURE = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 # Not constraints: metadata pySHACL reads (severity, messages) or ignores.
 _METADATA = {
     RDF.type,
@@ -489,24 +488,22 @@ class Runner:
     def __init__(self, data: DataGraph) -> None:
         self.data = data
         self._instances: dict[Node, set[Node]] = {}
-        self._inverse: dict[URIRef, dict[Node, set[Node]]] = {}
+        self._inverse: dict[Node, dict[Node, set[Node]]] = {}
         self._focus: dict[tuple[URIRef, Node], set[Node]] = {}
-
-    def _select(self, query: str, value: Node) -> set[Node]:
-        solutions = self.data.store.query(
-            query, substitutions={ox.Variable("c"): ox.NamedNode(str(value))}, use_default_graph_as_union=True
-        )
-        assert isinstance(solutions, ox.QuerySolutions)
-        node = self.data.node
-        return {node(row["x"]) for row in solutions}
 
     def instances(self, cls: Node) -> set[Node]:
         """SHACL instances of `cls`: rdf:type/rdfs:subClassOf* (the ontology is in the data graph)."""
         found = self._instances.get(cls)
         if found is None:
-            found = set()
-            if isinstance(cls, URIRef):
-                found = self._select(f"SELECT DISTINCT ?x ?c WHERE {{ ?x {_SUBCLASS_CLOSURE} ?c }}", cls)
+            typed = self.values(RDF.type, inverse=True)  # class -> its direct instances
+            subclasses = self.values(RDFS.subClassOf, inverse=True)  # class -> its direct subclasses
+            closure, stack = {cls}, [cls]
+            while stack:
+                for subclass in subclasses.get(stack.pop(), ()):
+                    if subclass not in closure:
+                        closure.add(subclass)
+                        stack.append(subclass)
+            found = set().union(*(typed.get(c, ()) for c in closure))
             self._instances[cls] = found
         return found
 
@@ -517,20 +514,18 @@ class Runner:
                 if kind == SH.targetNode:
                     focus.add(value)
                     continue
-                if not isinstance(value, URIRef):
-                    continue
                 key = (kind, value)
                 if key not in self._focus:
                     if kind == SH.targetClass:
                         self._focus[key] = self.instances(value)
                     elif kind == SH.targetSubjectsOf:
-                        self._focus[key] = self._select("SELECT DISTINCT ?x ?c WHERE { ?x ?c ?any }", value)
+                        self._focus[key] = set(self.values(value, inverse=False))
                     else:
-                        self._focus[key] = self._select("SELECT DISTINCT ?x ?c WHERE { ?any ?c ?x }", value)
+                        self._focus[key] = set(self.values(value, inverse=True))
                 focus |= self._focus[key]
         return focus
 
-    def values(self, predicate: URIRef, inverse: bool) -> dict[Node, set[Node]]:
+    def values(self, predicate: Node, inverse: bool) -> dict[Node, set[Node]]:
         """Value nodes by focus node, as parsed (literals exactly as written, which the store is not)."""
         if not inverse:
             return self.data.values(predicate)

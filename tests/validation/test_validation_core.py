@@ -166,3 +166,50 @@ def test_shapes_we_do_not_understand_stay_with_pyshacl() -> None:
     shapes.remove((URIRef("http://example.org/B"), SH.node, URIRef("http://example.org/A")))
     split = split_core(shapes)
     assert [str(s.shape) for s in split.native] == ["http://example.org/p"]
+
+
+_EDGE_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+ex:A a sh:NodeShape ; sh:targetClass ex:Top ; sh:targetNode ex:n1 ; sh:message "A"@en , "甲"@zh ;
+    sh:nodeKind sh:IRI ; sh:pattern "^HTTP://EXAMPLE" ; sh:flags "i" ; sh:property ex:cls , ex:shared .
+ex:B a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:targetObjectsOf ex:q ; sh:message "B" ;
+    sh:property ex:shared , ex:inv , ex:misc .
+ex:cls sh:path ex:p ; sh:class ex:Top ; sh:maxCount 2 ; sh:message "cls" ; sh:severity sh:Warning .
+ex:shared sh:path ex:label ; sh:languageIn ( "zh" ) ; sh:datatype rdf:langString ;
+    sh:minCount 1 ; sh:message "shared" .
+ex:inv sh:path [ sh:inversePath ex:q ] ; sh:minCount 1 ; sh:class ex:Mid ; sh:message "inv" .
+ex:misc sh:path ex:n ; sh:datatype xsd:integer ; sh:minInclusive 1 ; sh:in ( 1 2 3 ) ; sh:hasValue 2 ;
+    sh:maxLength 1 ; sh:message "misc" .
+"""
+_EDGE_DATA = """@prefix ex: <http://example.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:Mid rdfs:subClassOf ex:Top . ex:Low rdfs:subClassOf ex:Mid . ex:Top rdfs:subClassOf ex:Above .
+ex:a a ex:Low ; ex:p ex:b , "literal" , ex:untyped , _:x ; ex:label "标签"@zh-CN , "label"@en ; ex:n 2 , 0 .
+ex:b a ex:Above ; ex:q ex:c ; ex:n "abc"^^xsd:integer , "12"^^xsd:integer .
+_:x a ex:Mid ; ex:q ex:a .
+ex:c a ex:Mid ; ex:label "x" ; ex:n 1.5 .
+ex:n1 ex:label "标签"@zh .
+"""
+
+
+def test_edge_cases_of_the_native_core_match_pyshacl() -> None:
+    """Subclass chains, blank and literal values, inverse paths, a property shape shared by two node shapes
+    with overlapping focus nodes (reported twice), pattern flags, language subtags, ill-typed literals."""
+    shapes = split_shapes(Graph().parse(data=_EDGE_SHAPES, format="turtle"))
+    assert {str(s.shape).rsplit("/", 1)[-1] for s in shapes.native_core} == {
+        "A",
+        "cls",
+        "shared",
+        "inv",
+        "misc",
+    }
+    data = DataGraph()
+    parse_into(data, _EDGE_DATA.encode(), format_by_name("turtle"), "edge")
+    native = validate_data(data, shapes, engine="fast")
+    reference = validate_data(data, shapes, engine="pyshacl")
+    assert native.results == reference.results
+    assert isomorphic(native.graph, reference.graph)
+    assert len(native.results) > 15
+    shared = [r for r in native.results if r.source_shape.endswith("/shared") and r.focus_node.endswith("/a")]
+    assert len(shared) == 2  # once through ex:A, once through ex:B
