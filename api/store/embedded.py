@@ -40,23 +40,25 @@ class EmbeddedStore(TypedQueries):
     async def open(cls, settings: Settings, preloaded: Launcher | None = None) -> EmbeddedStore:
         """Load (or reuse) the data and start the workers; `preloaded`: a launcher that already holds it."""
         sources = sources_for(settings.data)
-        version, modified = await anyio.to_thread.run_sync(identity, sources)
         launcher: Launcher
-        if preloaded is not None:
-            launcher = preloaded
-        elif settings.store_dir is None:
-            zygote = ZygoteLauncher(sources)
-            zygote.begin()  # on this (the event loop's) thread, which outlives the zygote
-            try:
-                await anyio.to_thread.run_sync(zygote.wait_ready)
-            except BaseException:
-                zygote.close()
-                raise
-            launcher = zygote
-        else:
+        if settings.store_dir is not None:  # build() fingerprints the data itself: hash it once
             store_dir = settings.store_dir
             built = await anyio.to_thread.run_sync(lambda: build(store_dir, sources))
+            version, modified = built.version, built.modified
             launcher = ExecLauncher(built.path)
+        else:
+            version, modified = await anyio.to_thread.run_sync(identity, sources)
+            if preloaded is not None:
+                launcher = preloaded
+            else:
+                zygote = ZygoteLauncher(sources)
+                zygote.begin()  # on this (the event loop's) thread, which outlives the zygote
+                try:
+                    await anyio.to_thread.run_sync(zygote.wait_ready)
+                except BaseException:
+                    zygote.close()
+                    raise
+                launcher = zygote
         pool = WorkerPool(launcher, settings.workers)
         try:
             await pool.start()  # on failure the pool closes itself, and the launcher with it

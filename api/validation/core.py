@@ -27,12 +27,12 @@ from decimal import Decimal
 
 from pyshacl.rdfutil.clone import clone_blank_node
 from pyshacl.rdfutil.compare import compare_literal
-from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from api.validation.report import SH
 from api.validation.terms import DataGraph
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 # Not constraints: metadata pySHACL reads (severity, messages) or ignores.
 _METADATA = {
@@ -230,17 +230,29 @@ def _qualified_shape_tests(graph: Graph, value_shape: Node) -> tuple[ValueTest, 
     return _value_tests(graph, value_shape, sorted(constraints))
 
 
-def _set_tests(graph: Graph, shape: Node, parameters: set[URIRef]) -> tuple[SetTest, ...] | None:
+def _count_tests(
+    graph: Graph,
+    shape: Node,
+    parameters: set[URIRef],
+    components: tuple[tuple[URIRef, URIRef], ...],
+    qualified: tuple[ValueTest, ...] = (),
+) -> list[SetTest] | None:
+    """A test per integer count parameter of `components` the shape has; None when one is not an integer."""
     tests = []
-    for parameter, component in (
-        (SH.minCount, SH.MinCountConstraintComponent),
-        (SH.maxCount, SH.MaxCountConstraintComponent),
-    ):
+    for parameter, component in components:
         if parameter in parameters:
             argument = _single(graph, shape, parameter)
             if not isinstance(argument, Literal) or not isinstance(argument.value, int):
                 return None
-            tests.append(SetTest(component, parameter, argument))
+            tests.append(SetTest(component, parameter, argument, qualified=qualified))
+    return tests
+
+
+def _set_tests(graph: Graph, shape: Node, parameters: set[URIRef]) -> tuple[SetTest, ...] | None:
+    counts = ((SH.minCount, SH.MinCountConstraintComponent), (SH.maxCount, SH.MaxCountConstraintComponent))
+    tests = _count_tests(graph, shape, parameters, counts)
+    if tests is None:
+        return None
     for argument in graph.objects(shape, SH.hasValue):
         tests.append(SetTest(SH.HasValueConstraintComponent, SH.hasValue, argument))
     if {SH.qualifiedMinCount, SH.qualifiedMaxCount} & parameters:
@@ -250,15 +262,14 @@ def _set_tests(graph: Graph, shape: Node, parameters: set[URIRef]) -> tuple[SetT
         nested = _qualified_shape_tests(graph, value_shape)
         if nested is None:
             return None
-        for parameter, component in (
+        qualified_counts = (
             (SH.qualifiedMinCount, SH.QualifiedMinCountConstraintComponent),
             (SH.qualifiedMaxCount, SH.QualifiedMaxCountConstraintComponent),
-        ):
-            if parameter in parameters:
-                argument = _single(graph, shape, parameter)
-                if not isinstance(argument, Literal) or not isinstance(argument.value, int):
-                    return None
-                tests.append(SetTest(component, parameter, argument, qualified=nested))
+        )
+        more = _count_tests(graph, shape, parameters, qualified_counts, qualified=nested)
+        if more is None:
+            return None
+        tests.extend(more)
     elif SH.qualifiedValueShape in parameters:
         return None
     return tuple(tests)

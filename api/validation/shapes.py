@@ -16,16 +16,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from api.errors import UnusableInput
 from api.resources import shapes_dir
-from api.validation.core import NativeShape, split_core
+from api.validation.core import TARGETS, NativeShape, split_core
+from api.validation.report import SH
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
-
-_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 # Anything else on a shape is a constraint parameter (or metadata we must not drop): such shapes stay
 # in pySHACL.
 _NATIVE_ALLOWED = {
@@ -36,7 +34,7 @@ _NATIVE_ALLOWED = {
     SH.name,
     SH.description,
     SH.deactivated,
-    *_TARGETS,
+    *TARGETS,
     URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
     URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
 }
@@ -101,7 +99,7 @@ def _native_constraint(graph: Graph, shape: Node) -> list[NativeConstraint] | No
     if not shape_messages:
         return None  # pySHACL would write generic messages; we do not imitate those
     severity = graph.value(shape, SH.severity) or SH.Violation
-    targets = {t: tuple(graph.objects(shape, t)) for t in _TARGETS if (shape, t, None) in graph}
+    targets = {t: tuple(graph.objects(shape, t)) for t in TARGETS if (shape, t, None) in graph}
     constraints = []
     for constraint in graph.objects(shape, SH.sparql):
         select = graph.value(constraint, SH.select)

@@ -11,21 +11,14 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
+from pools import LOOKUP, RUNAWAY, job, running
 
 from api.errors import QueryTimeout, WorkerDied
 from api.store.data import build, shipped_sources
-from api.store.engine import Job
-from api.store.pool import ExecLauncher, WorkerPool
+from api.store.pool import ExecLauncher
 from api.store.wire import frame, read_bytes, read_object, write_object
 
-LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/coopkg/id/programme/cn-dk-green-2023-2026> ?p ?o }"
 EVERYTHING = "SELECT * WHERE { ?s ?p ?o }"
-# A cross product over the whole graph: runs far longer than the test's timeout.
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-def job(query: str) -> Job:
-    return Job(query, "select", "text/tab-separated-values", max_rows=1_000_000, union_default_graph=True)
 
 
 @pytest.mark.parametrize("size", [0, 1, 65_536, 3 * 1024 * 1024])
@@ -69,9 +62,7 @@ async def _read(body: AsyncIterator[bytes]) -> bytes:
 
 def test_small_answers_come_whole_and_big_ones_stream_through_the_same_worker(store_dir: Path) -> None:
     async def scenario() -> None:
-        pool = WorkerPool(ExecLauncher(store_dir), 1)
-        await pool.start()
-        try:
+        async with running(ExecLauncher(store_dir), 1) as pool:
             (pid,) = pool.pids
             small = await pool.run(job(LOOKUP), 10)
             assert small.whole is not None
@@ -85,44 +76,34 @@ def test_small_answers_come_whole_and_big_ones_stream_through_the_same_worker(st
             again = await pool.run(job(LOOKUP), 10)
             assert again.whole == small.whole
             assert pool.pids == [pid]  # one worker did it all: nothing was abandoned or replaced
-        finally:
-            await pool.close()
 
     asyncio.run(scenario())
 
 
 def test_a_runaway_query_is_stopped_and_its_worker_replaced(store_dir: Path) -> None:
     async def scenario() -> None:
-        pool = WorkerPool(ExecLauncher(store_dir), 1)
-        await pool.start()
-        try:
+        async with running(ExecLauncher(store_dir), 1) as pool:
             (before,) = pool.pids
             with pytest.raises(QueryTimeout, match=r"stopped after 0\.5 s"):
                 await pool.run(job(RUNAWAY), 0.5)
             answer = await pool.run(job(LOOKUP), 30)  # waits for the replacement
             assert answer.whole is not None
             assert pool.pids != [before]
-        finally:
-            await pool.close()
 
     asyncio.run(scenario())
 
 
 def test_a_worker_killed_mid_query_is_a_clear_error_and_is_replaced(store_dir: Path) -> None:
     async def scenario() -> None:
-        pool = WorkerPool(ExecLauncher(store_dir), 1)
-        await pool.start()
-        try:
+        async with running(ExecLauncher(store_dir), 1) as pool:
             (victim,) = pool.pids
-            running = asyncio.create_task(pool.run(job(RUNAWAY), 30))
+            in_flight = asyncio.create_task(pool.run(job(RUNAWAY), 30))
             await asyncio.sleep(0.3)
             os.kill(victim, signal.SIGKILL)
             with pytest.raises(WorkerDied, match="signal 9"):
-                await running
+                await in_flight
             answer = await pool.run(job(LOOKUP), 30)
             assert answer.whole is not None
             assert victim not in pool.pids
-        finally:
-            await pool.close()
 
     asyncio.run(scenario())

@@ -9,19 +9,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from pools import LOOKUP, RUNAWAY, job, running
 
 from api.errors import UnusableInput, WorkerDied
 from api.store.data import Source, shipped_sources
-from api.store.engine import Job
-from api.store.pool import WorkerPool
 from api.store.zygote import ZygoteLauncher
 
-LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/coopkg/id/programme/cn-dk-green-2023-2026> ?p ?o }"
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
-
-def job(query: str) -> Job:
-    return Job(query, "select", "text/tab-separated-values", max_rows=1_000, union_default_graph=True)
+async def loaded_zygote() -> tuple[ZygoteLauncher, int]:
+    """A zygote holding the shipped graph, started from the event loop's thread (it outlives the zygote)."""
+    zygote = ZygoteLauncher(shipped_sources())
+    zygote.begin()
+    return zygote, await asyncio.to_thread(zygote.wait_ready)
 
 
 def parent_of(pid: int) -> int:
@@ -35,13 +34,9 @@ def name_of(pid: int) -> str:
 
 def test_workers_are_forked_from_one_loaded_zygote_and_answer() -> None:
     async def scenario() -> None:
-        zygote = ZygoteLauncher(shipped_sources())
-        zygote.begin()
-        quads = await asyncio.to_thread(zygote.wait_ready)
+        zygote, quads = await loaded_zygote()
         assert quads > 5_000  # the shipped graph
-        pool = WorkerPool(zygote, 2)
-        await pool.start()
-        try:
+        async with running(zygote, 2) as pool:
             assert len(pool.pids) == 2
             assert zygote._process is not None
             for pid in pool.pids:
@@ -52,8 +47,6 @@ def test_workers_are_forked_from_one_loaded_zygote_and_answer() -> None:
             assert {answer.whole for answer in answers} == {answers[0].whole}
             assert answers[0].whole is not None
             assert b"cn-dk-green-2023-2026/period" in answers[0].whole
-        finally:
-            await pool.close()
         assert zygote._process.poll() is not None  # closing the pool stopped the zygote too
 
     asyncio.run(scenario())
@@ -61,35 +54,25 @@ def test_workers_are_forked_from_one_loaded_zygote_and_answer() -> None:
 
 def test_a_killed_worker_is_reported_and_forked_again() -> None:
     async def scenario() -> None:
-        zygote = ZygoteLauncher(shipped_sources())
-        zygote.begin()
-        await asyncio.to_thread(zygote.wait_ready)
-        pool = WorkerPool(zygote, 1)
-        await pool.start()
-        try:
+        zygote, _ = await loaded_zygote()
+        async with running(zygote, 1) as pool:
             (victim,) = pool.pids
-            running = asyncio.create_task(pool.run(job(RUNAWAY), 30))
+            in_flight = asyncio.create_task(pool.run(job(RUNAWAY), 30))
             await asyncio.sleep(0.2)
             os.kill(victim, signal.SIGKILL)
             with pytest.raises(WorkerDied, match="signal 9"):
-                await running
+                await in_flight
             answer = await pool.run(job(LOOKUP), 10)
             assert answer.whole is not None
             assert victim not in pool.pids
-        finally:
-            await pool.close()
 
     asyncio.run(scenario())
 
 
 def test_a_killed_zygote_is_started_again_with_the_data() -> None:
     async def scenario() -> None:
-        zygote = ZygoteLauncher(shipped_sources())
-        zygote.begin()
-        await asyncio.to_thread(zygote.wait_ready)
-        pool = WorkerPool(zygote, 1)
-        await pool.start()
-        try:
+        zygote, _ = await loaded_zygote()
+        async with running(zygote, 1) as pool:
             assert zygote._process is not None
             first = zygote._process.pid
             (worker,) = pool.pids
@@ -101,8 +84,6 @@ def test_a_killed_zygote_is_started_again_with_the_data() -> None:
             assert answer.whole is not None
             assert b"cn-dk-green-2023-2026/period" in answer.whole
             assert zygote._process.pid != first
-        finally:
-            await pool.close()
 
     asyncio.run(scenario())
 
