@@ -63,7 +63,7 @@ def commitments(base: str) -> list[str]:
 def mix(base: str, pages: bool) -> list[tuple[str, str]]:
     """(path with query string, Accept) for every request of the mix."""
     sys.path.insert(0, str(ROOT))
-    from api.queries import bind, default_registry, inline_values  # the gateway's own binding
+    from coopkg.queries import bind, default_registry, inline_values  # the gateway's own binding
 
     found = commitments(base)
     requests: list[tuple[str, str]] = []

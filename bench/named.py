@@ -1,7 +1,8 @@
 """The named queries of queries/*.rq as benchmark requests, with values that fit the synthetic data.
 
 The same query text goes to every SPARQL server, its parameters bound the way the gateway binds them for a
-remote store (`api.queries.inline_values`: a one-row VALUES block opening the WHERE group), the terms made by
+remote store (`coopkg.queries.inline_values`: a one-row VALUES block opening the WHERE group), the terms
+made by
 the registry's own typed parameters; the gateway is also called through its named-query route.
 """
 
@@ -41,7 +42,7 @@ def named_requests(commitments: list[str]) -> dict[str, list[tuple[str, dict[str
     """name -> [(query text with its values inlined, the raw parameter values)] for every named query."""
     sys.path.insert(0, str(ROOT))
     # The project's own parser and binder: the header format and the binding semantics are theirs.
-    from api.queries import bind, inline_values, load_registry
+    from coopkg.queries import bind, inline_values, load_registry
 
     registry = load_registry(ROOT / "queries")
     chosen = commitments[:: max(1, len(commitments) // REQUESTS_PER_QUERY)][:REQUESTS_PER_QUERY]

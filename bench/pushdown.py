@@ -53,7 +53,7 @@ def main() -> None:
     if args.read_only is not None and len(args.sizes) != 1:
         parser.error("--read-only takes one store: give the one size it was built from (--sizes 1M)")
     sys.path.insert(0, str(named.ROOT))
-    from api.queries import bind, inline_values, load_registry
+    from coopkg.queries import bind, inline_values, load_registry
 
     registry = load_registry(named.ROOT / "queries")
     for size in args.sizes:

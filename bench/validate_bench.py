@@ -39,8 +39,8 @@ started = time.perf_counter()
 if kind == "pyshacl":
     import pyshacl
     from rdflib import Dataset, Graph
-    from api.validation.shapes import read_shapes_graph, shape_files
-    from api.validation.run import attach_source_texts
+    from coopkg.validation.shapes import read_shapes_graph, shape_files
+    from coopkg.validation.run import attach_source_texts
     shapes = read_shapes_graph(shape_files())
     dataset = Dataset()
     dataset.parse(path, format="nquads" if path.endswith(".nq") else "turtle")
@@ -55,11 +55,11 @@ if kind == "pyshacl":
             with text_path.open(encoding="utf-8", newline="") as handle:
                 data.add((document, RDF.value, Literal(handle.read())))
     conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
-    from api.validation.report import ValidationReport
+    from coopkg.validation.report import ValidationReport
     report = ValidationReport.from_graph(report)
     counts = report.counts
 else:
-    from api.validation.run import validate_files, validate_shipped
+    from coopkg.validation.run import validate_files, validate_shipped
     if kind == "shipped":
         report = validate_shipped()
     else:

@@ -9,7 +9,7 @@ import pytest
 @pytest.fixture(scope="session")
 def shipped_store() -> ox.Store:
     """The shipped graph (all named graphs) in an in-memory pyoxigraph store, built once per session."""
-    from api.dataset import load_into, shipped_graphs
+    from coopkg.rdf.dataset import load_into, shipped_graphs
 
     store = ox.Store()
     load_into(store, shipped_graphs())

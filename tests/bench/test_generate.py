@@ -159,7 +159,7 @@ def test_generated_data_has_no_shape_violation(generator: ModuleType, tmp_path: 
     """
     from click.testing import CliRunner
 
-    from api.commands.validate import command
+    from coopkg.commands.validate import command
 
     data = tmp_path / "sample.nt"
     with data.open("w", encoding="utf-8") as out:

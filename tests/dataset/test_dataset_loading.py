@@ -1,4 +1,4 @@
-"""api.dataset: the list of shipped graphs, loading, and clear errors for missing or broken files."""
+"""coopkg.rdf.dataset: the list of shipped graphs, loading, and clear errors for missing or broken files."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from api import dataset
-from api.errors import UnusableInput
+import coopkg
+from coopkg.errors import UnusableInput
+from coopkg.rdf import dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,13 +71,16 @@ def test_wheel_carries_the_rdf_folders(tmp_path: Path) -> None:
     assert len(wheels) == 1
     names = set(zipfile.ZipFile(wheels[0]).namelist())
     for required in (
-        "api/_resources/ontology/coopkg.ttl",
-        "api/_resources/data/generated/programme-cn-dk-green-2023-2026.ttl",
-        "api/_resources/data/generated/curated.ttl",
-        "api/_resources/data/generated/void.ttl",
-        "api/_resources/data/sdg/sdg-kos-goals-targets-indicators.ttl",
-        "api/_resources/data/sources/000_e060dfadf5293257.txt",
-        "api/dataset.py",
-        "api/build/parser.py",
+        "coopkg/_resources/ontology/coopkg.ttl",
+        "coopkg/_resources/data/generated/programme-cn-dk-green-2023-2026.ttl",
+        "coopkg/_resources/data/generated/curated.ttl",
+        "coopkg/_resources/data/generated/void.ttl",
+        "coopkg/_resources/data/sdg/sdg-kos-goals-targets-indicators.ttl",
+        "coopkg/_resources/data/sources/000_e060dfadf5293257.txt",
+        "coopkg/rdf/dataset.py",
+        "coopkg/reader/parser.py",
+        "coopkg/templates/base.html",
     ):
         assert required in names, required
+    # The import name is `coopkg`: nothing else lands at the top of site-packages.
+    assert {name.split("/")[0] for name in names} == {"coopkg", f"coopkg-{coopkg.__version__}.dist-info"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from api import dataset
+from coopkg.rdf import dataset
 
 COOP = "https://w3id.org/coopkg/def#"
 PREFIXES = """

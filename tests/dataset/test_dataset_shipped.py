@@ -1,4 +1,4 @@
-"""The shipped graph, loaded through api.dataset, against the text and the design card.
+"""The shipped graph, loaded through coopkg.rdf.dataset, against the text and the design card.
 
 Expected commitments come from the text: the enumerated items are the （一）-style lines found by a regex over
 the raw file, the prose commitments are the design card's quotes (docs/design.md), each located in the source
@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from api import dataset
+from coopkg.rdf import dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "data" / "sources" / "000_e060dfadf5293257.txt"

@@ -17,8 +17,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "remote"))  # the Oxigraph server helper
 
-from live import Gateway
 from oxigraph_server import OxigraphServer, oxigraph_binary
+
+from live import Gateway
 
 SUITE = Path(__file__).parent.parent / "conformance" / "sparql11-protocol"
 GRAPH = "http://kasei.us/2009/09/sparql/data/data{}.rdf"

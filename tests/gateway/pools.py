@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from api.store.engine import Job
-from api.store.pool import Launcher, WorkerPool
+from coopkg.store.engine import Job
+from coopkg.store.pool import Launcher, WorkerPool
 
 LOOKUP = "SELECT ?p ?o WHERE { <https://w3id.org/coopkg/id/programme/cn-dk-green-2023-2026> ?p ?o }"
 # A cross product over the whole graph: runs far longer than any test's timeout.

@@ -10,10 +10,10 @@ import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.errors import NotFound
-from api.settings import Settings
-from api.store.inprocess import InProcessStore
+from coopkg.errors import NotFound
+from coopkg.settings import Settings
+from coopkg.store.inprocess import InProcessStore
+from coopkg.web.app import create_app
 
 GRAPH = ox.NamedNode("http://example.org/g")
 

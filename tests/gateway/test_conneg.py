@@ -1,11 +1,11 @@
-"""api.conneg: q-values, wildcards, specificity, the format= override and 406."""
+"""coopkg.web.conneg: q-values, wildcards, specificity, the format= override and 406."""
 
 from __future__ import annotations
 
 import pytest
 
-from api.conneg import negotiate, parse_accept, prefers_html
-from api.errors import NotAcceptable
+from coopkg.errors import NotAcceptable
+from coopkg.web.conneg import negotiate, parse_accept, prefers_html
 
 RESULTS = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv"]
 GRAPH = ["text/turtle", "application/ld+json", "application/n-triples"]

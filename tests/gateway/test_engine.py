@@ -7,7 +7,7 @@ import io
 import pyoxigraph as ox
 import pytest
 
-from api.store.engine import Job, _Enough, _RowLimitedTsv, prepare
+from coopkg.store.engine import Job, _Enough, _RowLimitedTsv, prepare
 
 EX = "http://example.org/"
 

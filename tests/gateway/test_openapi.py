@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.openapi import PROBLEM_JSON, Problem
-from api.settings import Settings
+from coopkg.settings import Settings
+from coopkg.web.app import create_app
+from coopkg.web.openapi import PROBLEM_JSON, Problem
 
 METHODS = ("get", "post", "put", "delete", "patch", "head")
 

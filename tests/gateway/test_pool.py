@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from pools import LOOKUP, RUNAWAY, job, running
 
-from api.errors import QueryTimeout, WorkerDied
-from api.store.data import build, shipped_sources
-from api.store.pool import ExecLauncher
-from api.store.wire import frame, read_bytes, read_object, write_object
+from coopkg.errors import QueryTimeout, WorkerDied
+from coopkg.store.data import build, shipped_sources
+from coopkg.store.pool import ExecLauncher
+from coopkg.store.worker_protocol import frame, read_bytes, read_object, write_object
 
 EVERYTHING = "SELECT * WHERE { ?s ?p ?o }"
 

@@ -12,6 +12,7 @@ import warnings
 import httpx
 import pyoxigraph as ox
 import pytest
+
 from live import Gateway
 
 DATA1 = "http://kasei.us/2009/09/sparql/data/data1.rdf"
@@ -261,7 +262,7 @@ def test_query_page_for_browsers(protocol_gateway: Gateway) -> None:
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/html")
     assert '<form method="get"' in answer.text
-    from api.queries.registry import default_registry
+    from coopkg.queries.registry import default_registry
 
     for name, named in default_registry().items():  # the named queries are the page's examples
         assert f"<code>{name}</code>" in answer.text

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from live import Gateway
 
 QUERY_TIMEOUT = 2.0
@@ -310,8 +311,10 @@ def test_data_too_big_for_memory_is_served_from_a_temporary_on_disk_store(
     assert "on-disk store in a temporary directory" in log
     workers = gateway.worker_pids()
     assert len(workers) == 2
-    for pid in workers:  # started on the disk store (api.store.worker), not forked from an in-memory zygote
-        assert b"api.store.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    for (
+        pid
+    ) in workers:  # started on the disk store (coopkg.store.worker), not forked from an in-memory zygote
+        assert b"coopkg.store.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
     arguments = Path(f"/proc/{workers[0]}/cmdline").read_bytes().split(b"\0")
     scratch = [argument for argument in arguments if b"coopkg-store-" in argument]
     assert len(scratch) == 1

@@ -14,9 +14,10 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from live import Gateway
 from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
+
+from live import Gateway
 
 MANIFEST = Path(__file__).parent.parent / "conformance" / "sparql11-protocol" / "manifest.ttl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -11,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 from pools import LOOKUP, RUNAWAY, job, running
 
-from api.errors import UnusableInput, WorkerDied
-from api.store.data import Source, shipped_sources
-from api.store.zygote import ZygoteLauncher
+from coopkg.errors import UnusableInput, WorkerDied
+from coopkg.store.data import Source, shipped_sources
+from coopkg.store.zygote import ZygoteLauncher
 
 
 async def loaded_zygote() -> tuple[ZygoteLauncher, int]:

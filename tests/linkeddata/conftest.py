@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.store.inprocess import InProcessStore
+from coopkg.store.inprocess import InProcessStore
 
 T = TypeVar("T")
 
@@ -24,8 +24,8 @@ def memory_store(shipped_store: ox.Store) -> InProcessStore:
 
 @pytest.fixture(scope="session")
 def client() -> Iterator[TestClient]:
-    from api.app import create_app
-    from api.settings import Settings
+    from coopkg.settings import Settings
+    from coopkg.web.app import create_app
 
     with TestClient(create_app(Settings())) as instance:
         yield instance

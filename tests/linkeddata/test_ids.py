@@ -185,7 +185,7 @@ def test_context_document(client: TestClient) -> None:
 
 
 def test_source_text_is_served_exactly(client: TestClient) -> None:
-    from api import resources
+    from coopkg import resources
 
     answer = client.get(f"/id/{P}/source.txt")
     assert answer.status_code == 200

@@ -9,9 +9,9 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from api.linkeddata import describe, jsonld
-from api.linkeddata.namespaces import ID
-from api.store.inprocess import InProcessStore
+from coopkg.linkeddata import describe, jsonld
+from coopkg.rdf.namespaces import ID
+from coopkg.store.inprocess import InProcessStore
 
 Runner = Callable[[Coroutine[Any, Any, Any]], Any]
 

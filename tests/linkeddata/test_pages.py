@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pytest
 from fastapi.testclient import TestClient
 
-from api import resources
-from api.linkeddata.svg import SDG_COLOURS, ink_for
+from coopkg import resources
+from coopkg.linkeddata.svg import SDG_COLOURS, ink_for
 
 ID = "https://w3id.org/coopkg/id/"
 P = "programme/cn-dk-green-2023-2026"

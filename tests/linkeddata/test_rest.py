@@ -10,7 +10,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from api.queries import default_registry
+from coopkg.queries import default_registry
 
 ID = "https://w3id.org/coopkg/id/"
 P = "programme/cn-dk-green-2023-2026"

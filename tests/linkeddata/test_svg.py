@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from api.linkeddata import catalogue as catalogues
-from api.linkeddata.svg import diagram, diagram_edges, fit, heatmap, text_width
-from api.store.inprocess import InProcessStore
+from coopkg.linkeddata import catalogue as catalogues
+from coopkg.linkeddata.svg import diagram, diagram_edges, fit, heatmap, text_width
+from coopkg.store.inprocess import InProcessStore
 
 Runner = Callable[[Coroutine[Any, Any, Any]], Any]
 

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from api.linkeddata.namespaces import ID, PREFIXES, readable_prefixes
+from coopkg.rdf.namespaces import ID, PREFIXES, readable_prefixes
 
 PROGRAMME = "programme/cn-dk-green-2023-2026"
 N = ox.NamedNode

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from api.queries.registry import QueryRegistry, default_registry
+from coopkg.queries.registry import QueryRegistry, default_registry
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

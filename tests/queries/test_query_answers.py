@@ -16,9 +16,9 @@ import pytest
 import rdflib
 from query_test_ids import DEMO, PROGRAMME, SDG, SOURCE_FILE, area, commitment, framework
 
-from api import resources
-from api.queries.registry import QueryRegistry
-from api.queries.run import run
+from coopkg import resources
+from coopkg.queries.registry import QueryRegistry
+from coopkg.queries.run import run
 
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 

@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from query_test_ids import DEMO, SDG, area, commitment, framework
 
-from api.errors import InvalidParameter
-from api.queries.registry import NamedQuery, QueryRegistry
-from api.queries.run import bind, run
-from api.queries.sparql_text import inline_values, variables_after, where_brace
-from api.store.base import SelectResult
+from coopkg.errors import InvalidParameter
+from coopkg.queries.registry import NamedQuery, QueryRegistry
+from coopkg.queries.run import bind, run
+from coopkg.sparql.text import inline_values, variables_after, where_brace
+from coopkg.store.base import SelectResult
 
 HOSTILE_TEXTS = [
     '"',
@@ -71,7 +71,7 @@ def test_any_text_stays_one_literal(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40))
 def test_any_text_in_an_iri_is_refused_or_stays_one_iri(suffix: str) -> None:
-    from api.queries.params import Param, ParamKind
+    from coopkg.queries.params import Param, ParamKind
 
     param = Param("thing", ParamKind.IRI, "A thing")
     try:

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner, Result
 from query_test_ids import SDG, commitment
 
-from api.cli import main
-from api.queries.formats import display_width
+from coopkg.cli import main
+from coopkg.queries.formats import display_width
 
 
 def coopkg_query(*args: str) -> Result:
@@ -130,7 +130,7 @@ def test_an_unknown_format_is_a_usage_error() -> None:
 
 
 def test_missing_data_is_one_line_naming_the_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from api import dataset
+    from coopkg.rdf import dataset
 
     missing = tmp_path / "programme-gone.ttl"
     monkeypatch.setattr(dataset, "shipped_graphs", lambda: [dataset.GraphSource("urn:coopkg:test", missing)])
@@ -142,8 +142,8 @@ def test_missing_data_is_one_line_naming_the_file(monkeypatch: pytest.MonkeyPatc
 
 
 def test_a_malformed_query_file_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from api.commands import query as query_command
-    from api.queries.registry import load_registry
+    from coopkg.commands import query as query_command
+    from coopkg.queries.registry import load_registry
 
     (tmp_path / "broken.rq").write_text("# title: Broken\nSELECT * WHERE { }\n", encoding="utf-8")
     monkeypatch.setattr(query_command, "default_registry", lambda: load_registry(tmp_path))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from api.errors import InvalidParameter
-from api.queries.params import MAX_VALUE_LENGTH, Param, ParamKind, parse_type
+from coopkg.errors import InvalidParameter
+from coopkg.queries.params import MAX_VALUE_LENGTH, Param, ParamKind, parse_type
 
 IRI = Param("sdg", ParamKind.IRI, "An SDG goal")
 STRING = Param("text", ParamKind.STRING, "Text")

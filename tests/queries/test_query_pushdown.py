@@ -1,4 +1,5 @@
-"""The VALUES block pushed into sub-selects (api/queries/pushdown.py): where it goes, where it must not go,
+"""The VALUES block pushed into sub-selects (api/coopkg/sparql/pushdown.py): where it goes, where it must
+not go,
 and that it never changes an answer: every named query gives the rows of pyoxigraph's plain substitution, on
 the shipped graph and on a synthetic graph of many programmes, through `run()` and through the store engine.
 """
@@ -16,10 +17,10 @@ import pyoxigraph as ox
 import pytest
 from test_query_binding import SAMPLES
 
-from api.queries.registry import NamedQuery, QueryRegistry
-from api.queries.run import bind, run
-from api.queries.sparql_text import inline_values
-from api.store.engine import Job, prepare
+from coopkg.queries.registry import NamedQuery, QueryRegistry
+from coopkg.queries.run import bind, run
+from coopkg.sparql.text import inline_values
+from coopkg.store.engine import Job, prepare
 
 ROOT = Path(__file__).resolve().parents[2]
 EX = "http://example.org/"
@@ -309,7 +310,7 @@ _CASES = [(name, values) for name, samples in SAMPLES.items() for values in samp
 def test_the_store_engine_binds_like_substitution(
     registry: QueryRegistry, shipped_store: ox.Store, name: str, values: dict[str, str]
 ) -> None:
-    """A store given `bindings` (api/store/engine.py) writes them as VALUES blocks too: same rows."""
+    """A store given `bindings` (api/coopkg/store/engine.py) writes them as VALUES blocks too: same rows."""
     query = registry[name]
     job = Job(
         query.text,

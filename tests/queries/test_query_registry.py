@@ -8,11 +8,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from api import resources
-from api.errors import NotFound, QueryDefinitionError
-from api.queries.params import ParamKind
-from api.queries.registry import QueryRegistry, load_query, load_registry
-from api.queries.sparql_text import variables_after, where_brace
+from coopkg import resources
+from coopkg.errors import NotFound, QueryDefinitionError
+from coopkg.queries.params import ParamKind
+from coopkg.queries.registry import QueryRegistry, load_query, load_registry
+from coopkg.sparql.text import variables_after, where_brace
 
 QUERY_FILES = sorted(resources.queries_dir().glob("*.rq"))
 PREFIXED_NAME = re.compile(r"(?<![\w?$:-])([A-Za-z][\w-]*):[A-Za-z_]")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from api.store.remote import RemoteStore
+from coopkg.store.remote import RemoteStore
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -37,7 +37,7 @@ def oxigraph_server(
     oxigraph_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[OxigraphServer]:
     """`oxigraph serve-read-only` on a free loopback port, loaded with the shipped named graphs."""
-    from api.dataset import shipped_graphs
+    from coopkg.rdf.dataset import shipped_graphs
 
     server = OxigraphServer(oxigraph_path, tmp_path_factory.mktemp("oxigraph") / "shipped")
     server.load((source.graph, source.path) for source in shipped_graphs())

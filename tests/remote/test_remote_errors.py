@@ -13,7 +13,7 @@ import httpx
 import pytest
 from oxigraph_server import OxigraphServer, free_port
 
-from api.errors import (
+from coopkg.errors import (
     BadGateway,
     CoopkgError,
     QuerySyntaxError,
@@ -22,9 +22,9 @@ from api.errors import (
     UnusableInput,
     UpdateRefused,
 )
-from api.settings import Settings
-from api.store.base import Dataset, QueryRequest
-from api.store.remote import TSV, RemoteStore, public_url
+from coopkg.settings import Settings
+from coopkg.store.base import Dataset, QueryRequest
+from coopkg.store.remote import TSV, RemoteStore, public_url
 
 pytestmark = [pytest.mark.remote, pytest.mark.anyio]
 

@@ -16,12 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.dataset import GRAPH_CURATED, GRAPH_ONTOLOGY, GRAPH_SDG
-from api.errors import InvalidParameter, NotAcceptable, QuerySyntaxError
-from api.queries.registry import QueryRegistry, default_registry
-from api.queries.run import bind
-from api.store.base import Dataset, QueryRequest, Row
-from api.store.remote import RemoteStore
+from coopkg.errors import InvalidParameter, NotAcceptable, QuerySyntaxError
+from coopkg.queries.registry import QueryRegistry, default_registry
+from coopkg.queries.run import bind
+from coopkg.rdf.dataset import GRAPH_CURATED, GRAPH_ONTOLOGY, GRAPH_SDG
+from coopkg.store.base import Dataset, QueryRequest, Row
+from coopkg.store.remote import RemoteStore
 
 # The named-query tests' sample parameters (hostile ones included) and ids: reused, not copied.
 sys.path.insert(0, str(Path(__file__).parents[1] / "queries"))

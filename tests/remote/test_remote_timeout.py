@@ -16,9 +16,9 @@ import anyio
 import pytest
 from oxigraph_server import OxigraphServer
 
-from api.errors import QueryTimeout
-from api.store.base import QueryRequest
-from api.store.remote import RemoteStore
+from coopkg.errors import QueryTimeout
+from coopkg.store.base import QueryRequest
+from coopkg.store.remote import RemoteStore
 
 pytestmark = [pytest.mark.remote, pytest.mark.anyio, pytest.mark.slow]
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from attack_listener import Listener
 from attack_server import MAX_BODY, MAX_ROWS, QUERY_TIMEOUT
+
 from live import Gateway
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "remote"))  # the remote tests' Oxigraph server helper
@@ -50,7 +51,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
 @pytest.fixture(scope="session")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     """A real Oxigraph server on the shipped graph (SERVICE on, as Oxigraph ships): the remote backend."""
-    from api.dataset import shipped_graphs
+    from coopkg.rdf.dataset import shipped_graphs
 
     binary = oxigraph_binary()
     if binary is None:

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from live import COOPKG, Gateway, free_port
 from oxigraph_server import OxigraphServer
+
+from live import COOPKG, Gateway, free_port
 
 SIMPLE = "PREFIX coop: <https://w3id.org/coopkg/def#> SELECT ?p WHERE { ?p a coop:Programme }"
 # Half a second of work for a worker on the shipped graph (2 million pairs of typed nodes), so requests are

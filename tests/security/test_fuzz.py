@@ -18,14 +18,16 @@ import schemathesis
 from attack_html import Page
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from live import Gateway
 from schemathesis import checks
+
+from live import Gateway
 
 EXAMPLES_PER_OPERATION = 25
 Q_JUNK = "0123456789.-+eE;=, abcqQ*/"  # what a broken q-value may hold (header-legal characters)
 # What every response must satisfy today: no 5xx, and a documented response's body matches its schema.
 CHECKS = [checks.not_a_server_error, checks.response_schema_conformance]
-# Every status and media type a route can answer is documented (404s, problem+json: api/openapi.py).
+# Every status and media type a route can answer is documented (404s, problem+json:
+# api/coopkg/web/openapi.py).
 DOCUMENTATION_CHECKS = [checks.status_code_conformance, checks.content_type_conformance]
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 JSON_LD_KEYS = ["@id", "@type", "@context", "@value", "@graph", "@list", "@language", "http://example.org/p"]

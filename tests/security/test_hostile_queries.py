@@ -15,6 +15,7 @@ import pytest
 from attack_corpus import Case, file_cases, generated_cases
 from attack_listener import Listener
 from attack_server import MAX_BODY, MAX_ROWS, QUERY_TIMEOUT
+
 from live import Gateway
 
 CASES = file_cases() + generated_cases(MAX_BODY)

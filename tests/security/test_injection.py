@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib.plugins.sparql import prepareQuery
 
-from api.queries import default_registry
-from api.queries.registry import NamedQuery
-from api.queries.sparql_text import where_brace
+from coopkg.queries import default_registry
+from coopkg.queries.registry import NamedQuery
+from coopkg.sparql.text import where_brace
 
 HOSTILE_TEXTS = [
     '" } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o } #',
@@ -54,8 +54,8 @@ def recorder(shipped_store: ox.Store) -> Iterator[Recorder]:
 
 @pytest.fixture(scope="module")
 def client(recorder: Recorder) -> Iterator[TestClient]:
-    from api.app import create_app
-    from api.settings import Settings
+    from coopkg.settings import Settings
+    from coopkg.web.app import create_app
 
     app = create_app(Settings(store="remote", remote_query_url=recorder.url, query_timeout=10))
     with TestClient(app) as instance:

@@ -9,6 +9,7 @@ import time
 import uuid
 
 import httpx
+
 from live import Gateway
 
 JSON = {"Accept": "application/sparql-results+json"}

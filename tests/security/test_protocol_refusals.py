@@ -7,6 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from attack_listener import Listener
+
 from live import Gateway
 
 INSERT = "INSERT DATA { <urn:x:evil> <urn:x:p> <urn:x:o> }"

@@ -15,6 +15,7 @@ import httpx
 import pytest
 from attack_listener import Listener
 from attack_server import MAX_BODY
+
 from live import Gateway
 
 QUICK = 5.0  # seconds a refusal may take at most
@@ -107,7 +108,7 @@ def own_gateway(tmp_path: Path) -> Iterator[Gateway]:
 
 def test_deeply_nested_json_ld_is_refused(own_gateway: Gateway) -> None:
     """pyoxigraph's JSON-LD parser overflows its stack (SIGSEGV) ~5,000 levels deep; the nesting is measured
-    before parsing (api/rdfguard.py) and refused with a 400 naming line and column."""
+    before parsing (api/coopkg/rdf/nesting_limit.py) and refused with a 400 naming line and column."""
     body = nested_json_ld(5000)
     assert len(body) < MAX_BODY
     problem = assert_clear_4xx(validate(own_gateway, body, JSON_LD), 400)
@@ -188,9 +189,9 @@ def test_rdf_xml_entity_bomb_is_refused(own_gateway: Gateway) -> None:
 
 def test_parse_into_refuses_an_rdf_xml_entity_bomb() -> None:
     """The parser the validator (and `coopkg validate`) uses, directly."""
-    from api.errors import UnusableInput
-    from api.validation.inputs import format_by_name, parse_into
-    from api.validation.terms import DataGraph
+    from coopkg.errors import UnusableInput
+    from coopkg.validation.inputs import format_by_name, parse_into
+    from coopkg.validation.terms import DataGraph
 
     with pytest.raises(UnusableInput, match=r"(?i)entit"):
         parse_into(DataGraph(), entity_bomb(6), format_by_name("rdfxml"), "upload")

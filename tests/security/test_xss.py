@@ -29,8 +29,8 @@ MAX_PAGES = 60
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    from api.app import create_app
-    from api.settings import Settings
+    from coopkg.settings import Settings
+    from coopkg.web.app import create_app
 
     with TestClient(create_app(Settings(data=[DATA]))) as instance:
         yield instance

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, Namespace
 from validation_examples import INVALID_DIR, VALID_DIR
 
-from api.app import create_app
-from api.settings import Settings
+from coopkg.settings import Settings
+from coopkg.web.app import create_app
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SOURCE_TEXT = VALID_DIR / "sources" / "test-fixture-2024-2025.txt"

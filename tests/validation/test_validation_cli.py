@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 from validation_examples import INVALID_DIR, VALID_DIR
 
-from api.cli import main
+from coopkg.cli import main
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.settings import Settings
+from coopkg.settings import Settings
+from coopkg.web.app import create_app
 
 BODY = b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
 

@@ -1,4 +1,4 @@
-"""Core SHACL run natively (api.validation.core) reports exactly what pySHACL reports.
+"""Core SHACL run natively (coopkg.validation.core) reports exactly what pySHACL reports.
 
 Each example (the valid programme and every invalid one) and a synthetic programme with injected faults are
 validated against the core shapes by both engines; the report graphs must be isomorphic and the flat results
@@ -18,13 +18,13 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.compare import isomorphic
 from validation_examples import VALID_DIR, VALID_FILE, invalid_files
 
-from api.dataset import GRAPH_ONTOLOGY, shipped_graphs
-from api.validation.core import split_core
-from api.validation.engine import validate_data
-from api.validation.inputs import format_by_name, load_files, parse_into
-from api.validation.run import _load_sources, attach_source_texts
-from api.validation.shapes import Shapes, read_shapes_graph, shape_files, shipped_shapes, split_shapes
-from api.validation.terms import DataGraph
+from coopkg.rdf.dataset import GRAPH_ONTOLOGY, shipped_graphs
+from coopkg.validation.core import split_core
+from coopkg.validation.engine import validate_data
+from coopkg.validation.inputs import format_by_name, load_files, parse_into
+from coopkg.validation.run import _load_sources, attach_source_texts
+from coopkg.validation.shapes import Shapes, read_shapes_graph, shape_files, shipped_shapes, split_shapes
+from coopkg.validation.terms import DataGraph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 ROOT = Path(__file__).resolve().parents[2]

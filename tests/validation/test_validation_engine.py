@@ -9,12 +9,12 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from validation_examples import SHAPES_NS, VALID_DIR, expectations, invalid_files
 
-from api.dataset import GRAPH_ONTOLOGY, shipped_graphs
-from api.validation.engine import validate_data
-from api.validation.inputs import format_by_name, load_files, parse_into
-from api.validation.run import _load_sources, attach_source_texts, shipped_sources_dir
-from api.validation.shapes import Shapes, read_shapes_graph, shape_files, split_shapes
-from api.validation.terms import DataGraph
+from coopkg.rdf.dataset import GRAPH_ONTOLOGY, shipped_graphs
+from coopkg.validation.engine import validate_data
+from coopkg.validation.inputs import format_by_name, load_files, parse_into
+from coopkg.validation.run import _load_sources, attach_source_texts, shipped_sources_dir
+from coopkg.validation.shapes import Shapes, read_shapes_graph, shape_files, split_shapes
+from coopkg.validation.terms import DataGraph
 
 RULES_GRAPH = read_shapes_graph([p for p in shape_files() if p.name == "coopkg-rules.ttl"])
 RULES = split_shapes(RULES_GRAPH)

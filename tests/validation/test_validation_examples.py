@@ -8,8 +8,8 @@ import pytest
 from rdflib import RDF, Graph, Namespace
 from validation_examples import INVALID_DIR, SHAPES_NS, VALID_DIR, expectations, invalid_files
 
-from api.validation.run import validate_files
-from api.validation.shapes import read_shapes_graph, shape_files
+from coopkg.validation.run import validate_files
+from coopkg.validation.shapes import read_shapes_graph, shape_files
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 # Shapes that only serve inside sh:or / sh:qualifiedValueShape: their failures are reported by the shape

@@ -1,4 +1,5 @@
-"""Deeply nested RDF is refused before parsing (api/rdfguard.py): pyoxigraph's JSON-LD parser segfaults at
+"""Deeply nested RDF is refused before parsing (api/coopkg/rdf/nesting_limit.py): pyoxigraph's JSON-LD
+parser segfaults at
 ~5,000 nested objects and its RDF/XML parser stalls on deep elements. Anything that could crash runs in a
 subprocess or in the validation worker, never in the pytest process."""
 
@@ -11,10 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from api.dataset import GraphSource, load_into
-from api.errors import UnusableInput
-from api.rdfguard import MAX_DEPTH, check_nesting
-from api.store.data import Source, load
+from coopkg.errors import UnusableInput
+from coopkg.rdf.dataset import GraphSource, load_into
+from coopkg.rdf.nesting_limit import MAX_DEPTH, check_nesting
+from coopkg.store.data import Source, load
 
 COOPKG = Path(sys.executable).with_name("coopkg")
 

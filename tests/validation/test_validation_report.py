@@ -8,11 +8,17 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
-from api.errors import UnsupportedMediaType, UnusableInput
-from api.validation.inputs import FORMATS, format_by_name, format_for_media_type, format_for_path, parse_into
-from api.validation.render import render_json, render_text, shorten
-from api.validation.report import ValidationReport, path_text
-from api.validation.terms import DataGraph
+from coopkg.errors import UnsupportedMediaType, UnusableInput
+from coopkg.validation.inputs import (
+    FORMATS,
+    format_by_name,
+    format_for_media_type,
+    format_for_path,
+    parse_into,
+)
+from coopkg.validation.render import render_json, render_text, shorten
+from coopkg.validation.report import ValidationReport, path_text
+from coopkg.validation.terms import DataGraph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 EX = Namespace("https://w3id.org/coopkg/id/")

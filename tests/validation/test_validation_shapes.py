@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, Graph, Literal, Namespace, URIRef
 
-from api.resources import ontology_dir
-from api.validation.shapes import read_shapes_graph, shape_files, shipped_shapes, split_shapes
+from coopkg.resources import ontology_dir
+from coopkg.validation.shapes import read_shapes_graph, shape_files, shipped_shapes, split_shapes
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 COOP = "https://w3id.org/coopkg/def#"

@@ -1,0 +1,117 @@
+"""The per-app state of the linked-data layer: templates, the catalogue and rendered bytes per data version,
+and the source texts. One `Site` lives on `app.state` (created on first use), never at module level.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from coopkg import resources
+from coopkg.linkeddata.cache import VersionedCache
+from coopkg.linkeddata.catalogue import Catalogue, CatalogueCache
+from coopkg.linkeddata.formats import REPRESENTATIONS
+from coopkg.linkeddata.i18n import Lang, pick_lang, words
+from coopkg.store.base import Store
+
+LANG_COOKIE = "coopkg_lang"
+# Our pages load only their own stylesheet and script, send forms only here, and are never framed.
+PAGE_CSP = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+@dataclass(frozen=True)
+class Alternate:
+    name: str
+    href: str
+    media_type: str
+
+
+class Site:
+    def __init__(self, data_dir: Path | None = None) -> None:
+        self.templates = Environment(
+            loader=PackageLoader("coopkg", "templates"),
+            autoescape=select_autoescape(("html",), default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.catalogues = CatalogueCache()
+        self.rendered: VersionedCache[bytes] = VersionedCache()
+        self.listings: VersionedCache[tuple[bytes, dict[str, str]]] = VersionedCache(1024)  # body, headers
+        self._data_dir = data_dir
+        self._texts: dict[str, str | None] = {}
+
+    async def catalogue(self, store: Store) -> Catalogue:
+        return await self.catalogues.get(store)
+
+    async def source_text(self, relative: str | None) -> str | None:
+        """The source text file (relative to the data folder) as the offsets count it, or None if absent."""
+        if relative is None:
+            return None
+        if relative not in self._texts:
+            self._texts[relative] = await asyncio.to_thread(self._read, relative)
+        return self._texts[relative]
+
+    def _read(self, relative: str) -> str | None:
+        base = (self._data_dir or resources.data_dir()).resolve()
+        path = (base / relative).resolve()
+        if (
+            not path.is_relative_to(base) or not path.is_file()
+        ):  # a file name from the data, kept inside data/
+            return None
+        # newline="" keeps line endings as they are: offsets count code points of the file unchanged.
+        with path.open(encoding="utf-8", newline="") as handle:
+            return handle.read()
+
+    def render(self, name: str, context: Mapping[str, Any]) -> str:
+        return self.templates.get_template(name).render(**context)
+
+
+def site(request: Request) -> Site:
+    """The app's Site, made on first use (routers stay free of import-time state)."""
+    state = request.app.state
+    existing = getattr(state, "linkeddata_site", None)
+    if isinstance(existing, Site):
+        return existing
+    created = Site()
+    state.linkeddata_site = created
+    return created
+
+
+def store(request: Request) -> Store:
+    found: Store = request.app.state.store
+    return found
+
+
+def page_lang(request: Request) -> Lang:
+    return pick_lang(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE))
+
+
+def base_context(request: Request, lang: Lang, *, alternates_for: str | None = None) -> dict[str, Any]:
+    """What every page needs: its language, words, the zh/en switch and the other formats of its resource."""
+    other: Lang = "zh" if lang == "en" else "en"
+    params = dict(request.query_params)
+    params["lang"] = other
+    query = urlencode(params)
+    alternates = []
+    if alternates_for is not None:
+        alternates = [
+            Alternate(rep.suffix, f"{alternates_for}.{rep.suffix}", rep.media_type)
+            for rep in REPRESENTATIONS[1:]
+        ]
+    return {
+        "lang": lang,
+        "other_lang": other,
+        "t": words(lang),
+        "switch_href": f"{request.url.path}?{query}",
+        "alternates": alternates,
+    }

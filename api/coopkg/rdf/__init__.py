@@ -1,0 +1,1 @@
+"""RDF foundations: namespaces, source files and loading, the nesting limit."""

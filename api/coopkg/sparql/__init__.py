@@ -1,0 +1,1 @@
+"""SPARQL text: one lexer, query inspection, named-query text and VALUES pushdown."""

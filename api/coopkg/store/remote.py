@@ -1,0 +1,484 @@
+"""A remote SPARQL 1.1 endpoint (Oxigraph server, Fuseki, Virtuoso, GraphDB, QLever) as the gateway's store.
+
+Many stateless gateway workers can stand in front of one real triplestore: this backend holds no data, only
+an `httpx.AsyncClient`, so every call is a coroutine and nothing blocks the event loop (the little CPU work,
+parsing and re-serialising results, runs in a worker thread).
+
+Transfer formats. Whatever the client negotiated, the store is asked for a line-oriented format: SELECT as
+SPARQL TSV (one solution per line, terms in N-Triples syntax), CONSTRUCT/DESCRIBE as N-Triples (one triple per
+line), ASK as SPARQL JSON. Lines can be counted while they arrive, so the row limit is exact for every output
+format: at `max_rows` + 1 rows the connection is closed (the store stops sending) and the answer is flagged
+`truncated`. The kept rows are then serialised by pyoxigraph into the negotiated format, the same serialiser
+the embedded backend uses, so both backends answer byte for byte alike. Reading up to the limit before the
+first byte goes out is what lets the truncation be signalled in a header, and lets every store failure become
+a clean 502/503 instead of a body broken midway.
+
+Deadlines. Each request runs under `anyio.fail_after(timeout)`: at the deadline the request is abandoned and
+its connection closed, the client gets QueryTimeout. The store keeps computing unless it enforces its own
+timeout (docs/remote-backend.md says how to set one).
+
+Errors name the store's URL (without credentials) and nothing else internal: refused, reset or unresolvable
+connections are StoreUnavailable (503), a store that breaks the protocol or answers 5xx is BadGateway
+(502, or 503 when the store itself says 503), and a 400 for a malformed query is QuerySyntaxError with the
+store's own message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
+
+import anyio
+import httpx
+import pyoxigraph as ox
+
+from coopkg import __version__
+from coopkg.errors import (
+    BadGateway,
+    BadRequest,
+    CoopkgError,
+    InvalidParameter,
+    NotAcceptable,
+    QuerySyntaxError,
+    QueryTimeout,
+    StoreUnavailable,
+    UnusableInput,
+)
+from coopkg.rdf.namespaces import readable_prefixes
+from coopkg.sparql.inspection import ServiceAllowlist, inspect_query, tokens
+from coopkg.sparql.text import inline_values
+from coopkg.store.base import Dataset, QueryKind, QueryRequest, QueryResponse, Row, SelectResult, Term
+from coopkg.store.engine import GRAPH_FORMATS, RESULTS_FORMATS
+from coopkg.store.results import N_TRIPLES, RESULTS_JSON, TRANSFER_FORMAT, TSV, expect_kind
+
+if TYPE_CHECKING:
+    from coopkg.settings import Settings
+
+__all__ = ["N_TRIPLES", "RESULTS_JSON", "TSV", "RemoteStore", "public_url"]
+_META_GRAPH = "https://w3id.org/coopkg/id/graph/meta"
+# The VoID description changes with every rebuild (triple counts per graph): a cheap fingerprint of the data.
+_FINGERPRINT_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{_META_GRAPH}> {{ ?s ?p ?o }} }}"
+_FINGERPRINT_LIMIT = 100_000  # triples of the VoID description read at most (it has a few dozen)
+_HEALTH_QUERY = "ASK {}"
+_ERROR_BODY_LIMIT = 2_000  # characters of a store's error message passed on to the client
+_ASK_BODY_LIMIT = 64_000  # an ASK answer is a few dozen bytes; more is not an ASK answer
+_CHUNK = 64 * 1024  # bytes per chunk of the streamed response body
+_ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:")  # an IRI token with a scheme
+
+
+def _with_base(query: str, base_iri: str | None) -> str:
+    """The query with `BASE <base_iri>` in front when it has relative IRIs: the protocol resolves them against
+    the endpoint's URL, which the store does not know (its own URL would be used). Queries without relative
+    IRIs go unchanged, so the store's error positions stay right for them. A BASE of the query's own is then
+    resolved against this one, as nested BASEs are.
+    """
+    if base_iri is None or not any(t.kind == "iri" and not _ABSOLUTE.match(t.text) for t in tokens(query)):
+        return query
+    try:
+        base = str(ox.NamedNode(base_iri))
+    except ValueError:
+        raise BadRequest(f"The endpoint URL {base_iri!r} cannot serve as the base IRI.") from None
+    return f"BASE {base}\n{query}"
+
+
+def public_url(url: str) -> str:
+    """The URL without user name and password: what error messages and logs may show."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port is not None:
+        netloc = f"{netloc}:{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    """What came back from the store, cut at the row limit: the lines of a TSV / N-Triples body, or a body."""
+
+    lines: list[str]
+    truncated: bool
+
+
+class RemoteStore:
+    """The Store protocol (api/coopkg/store/base.py) over the SPARQL 1.1 Protocol, with httpx."""
+
+    def __init__(
+        self,
+        query_url: str,
+        *,
+        timeout: float,
+        max_rows: int,
+        health_timeout: float = 2.0,
+        service_allow: Sequence[str] = (),
+        max_query_length: int = 1_000_000,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        parts = urlsplit(query_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UnusableInput(
+                f"COOPKG_REMOTE_QUERY_URL={public_url(query_url)!r} is not an http(s) URL; set it to the "
+                "store's SPARQL query endpoint, e.g. http://127.0.0.1:7878/query (Oxigraph) or "
+                "http://host:3030/ds/sparql (Fuseki)."
+            )
+        self.query_url = query_url
+        self.public_url = public_url(query_url)
+        self.timeout = timeout
+        self.max_rows = max_rows
+        self.health_timeout = min(health_timeout, timeout)
+        # The gateway's own guard, again here: no update and no SERVICE beyond the allowlist ever leaves.
+        self._allowlist = ServiceAllowlist(list(service_allow))
+        self.max_query_length = max_query_length
+        # httpx's own timeouts are a backstop behind the anyio deadline; connect failures are retried once so
+        # a connection dropped by a store restart does not fail the first request after it comes back.
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout + 5.0, connect=min(timeout, 5.0)),
+            transport=transport or httpx.AsyncHTTPTransport(retries=1),
+            headers={"User-Agent": f"api/coopkg/{__version__}"},
+            follow_redirects=False,
+        )
+        # Until the store is reached, a per-process token: ETags then change at least with every restart.
+        self._version = f"remote-{uuid.uuid4().hex}"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RemoteStore:
+        if not settings.remote_query_url:
+            raise UnusableInput(
+                "COOPKG_STORE=remote needs COOPKG_REMOTE_QUERY_URL, the SPARQL query endpoint of the store "
+                "(e.g. http://127.0.0.1:7878/query)."
+            )
+        return cls(
+            settings.remote_query_url,
+            timeout=settings.query_timeout,
+            max_rows=settings.max_rows,
+            service_allow=settings.service_allow,
+            max_query_length=settings.max_body,
+        )
+
+    # -- the Store protocol ------------------------------------------------------------------------------
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    async def select(
+        self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
+    ) -> SelectResult:
+        text = self._bind(query, bindings)
+        expect_kind(text, "select")
+        fetched = await self._fetch(text, None, "select", timeout)
+        variables, rows = await anyio.to_thread.run_sync(_parse_rows, fetched.lines, self.public_url)
+        return SelectResult(variables, rows, fetched.truncated)
+
+    async def ask(
+        self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
+    ) -> bool:
+        text = self._bind(query, bindings)
+        expect_kind(text, "ask")
+        fetched = await self._fetch(text, None, "ask", timeout)
+        return _parse_boolean(fetched.lines[0], self.public_url)
+
+    async def construct(
+        self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
+    ) -> Sequence[ox.Triple]:
+        text = self._bind(query, bindings)
+        expect_kind(text, "graph")
+        fetched = await self._fetch(text, None, "graph", timeout)
+        return await anyio.to_thread.run_sync(_parse_triples, fetched.lines, self.public_url)
+
+    async def execute(self, request: QueryRequest) -> QueryResponse:
+        # Lexing a long query takes a while: in a thread, like the gateway's router does.
+        info = await anyio.to_thread.run_sync(
+            inspect_query, request.query, self._allowlist, self.max_query_length
+        )
+        serialise = _serialiser(info.kind, request.media_type, info.prefixes)
+        text = _with_base(self._bind(request.query, request.bindings), request.base_iri)
+        fetched = await self._fetch(text, request.dataset, info.kind, request.timeout)
+        body = await anyio.to_thread.run_sync(serialise, fetched.lines, self.public_url)
+        return QueryResponse(info.kind, request.media_type, _chunks(body), fetched.truncated)
+
+    async def health(self) -> bool:
+        """True when the store answers `ASK {}` within the health timeout; refreshes the data fingerprint."""
+        try:
+            await self._fetch(_HEALTH_QUERY, None, "ask", self.health_timeout)
+            fetched = await self._fetch(
+                _FINGERPRINT_QUERY, None, "graph", self.health_timeout, _FINGERPRINT_LIMIT
+            )
+            triples = await anyio.to_thread.run_sync(_parse_triples, fetched.lines, self.public_url)
+        except CoopkgError:
+            return False
+        if triples:
+            self._version = "remote-" + _fingerprint(triples)
+        return True
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    # -- the protocol exchange ---------------------------------------------------------------------------
+
+    def _bind(self, query: str, bindings: Mapping[str, Term] | None) -> str:
+        if not bindings:
+            return query
+        terms: dict[str, ox.NamedNode | ox.Literal] = {}
+        for name, term in bindings.items():
+            if not isinstance(term, ox.NamedNode | ox.Literal):
+                raise InvalidParameter(f"?{name} must be an IRI or a literal, not a {type(term).__name__}.")
+            terms[name] = term
+        try:
+            return inline_values(query, terms)
+        except ValueError as error:  # a bad parameter name, or a query without `WHERE {` to bind into
+            raise InvalidParameter(f"Cannot bind parameters into the query: {error}.") from error
+
+    async def _fetch(
+        self,
+        query: str,
+        dataset: Dataset | None,
+        kind: QueryKind,
+        timeout: float | None,
+        limit: int | None = None,
+    ) -> _Fetched:
+        """Send the query, read the answer up to the row limit; every failure becomes a domain error."""
+        deadline = timeout or self.timeout
+        try:
+            with anyio.fail_after(deadline):
+                async with self._post(query, dataset, kind) as response:
+                    if kind == "ask":
+                        return _Fetched([await _read_limited(response, _ASK_BODY_LIMIT)], False)
+                    return await _read_lines(response, kind, limit or self.max_rows)
+        except TimeoutError as error:
+            raise QueryTimeout(
+                f"The query did not finish within {deadline:g} s at the SPARQL store {self.public_url}; "
+                "narrow it (fewer patterns, a LIMIT) and retry."
+            ) from error
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            raise StoreUnavailable(
+                f"The SPARQL store {self.public_url} cannot be reached; "
+                "the gateway retries on the next request, retry shortly."
+            ) from error
+        except httpx.TimeoutException as error:
+            raise QueryTimeout(
+                f"The SPARQL store {self.public_url} stopped answering within the time limit; retry later."
+            ) from error
+        except (httpx.ReadError, httpx.RemoteProtocolError) as error:
+            # A reset or a connection closed mid-answer is what a dying store looks like: unavailable (503),
+            # as the module docstring and SECURITY.md promise, not a protocol fault of a living store.
+            raise StoreUnavailable(
+                f"The connection to the SPARQL store {self.public_url} broke during the query; retry shortly."
+            ) from error
+        except httpx.HTTPError as error:  # other protocol violations
+            raise BadGateway(
+                f"The connection to the SPARQL store {self.public_url} broke during the query; retry shortly."
+            ) from error
+
+    @asynccontextmanager
+    async def _post(
+        self, query: str, dataset: Dataset | None, kind: QueryKind
+    ) -> AsyncIterator[httpx.Response]:
+        # A form POST carries queries of any length and is accepted by every SPARQL 1.1 endpoint.
+        form: dict[str, str | list[str]] = {"query": query}
+        if dataset is not None:
+            form["default-graph-uri"] = list(dataset.default_graphs)
+            form["named-graph-uri"] = list(dataset.named_graphs)
+        accept = TRANSFER_FORMAT[kind]
+        async with self._client.stream(
+            "POST", self.query_url, data=form, headers={"Accept": accept}
+        ) as response:
+            await self._check(response, accept)
+            yield response
+
+    async def _check(self, response: httpx.Response, accept: str) -> None:
+        status = response.status_code
+        if status == 400:
+            message = (await _read_limited(response, _ERROR_BODY_LIMIT, strict=False)).strip()
+            raise QuerySyntaxError(f"The SPARQL store {self.public_url} rejected the query: {message}")
+        if status == 503:
+            raise StoreUnavailable(f"The SPARQL store {self.public_url} is unavailable (503); retry shortly.")
+        if status >= 500:
+            raise BadGateway(
+                f"The SPARQL store {self.public_url} failed on the query (HTTP {status}); retry later."
+            )
+        if status != 200:
+            raise BadGateway(
+                f"The SPARQL store {self.public_url} answered HTTP {status}; check that "
+                "COOPKG_REMOTE_QUERY_URL is its SPARQL 1.1 query endpoint and that it accepts form POSTs."
+            )
+        media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != accept:
+            raise BadGateway(
+                f"The SPARQL store {self.public_url} answered {media_type or 'without a media type'}, "
+                f"not {accept}; use a store that serves SPARQL TSV results and N-Triples."
+            )
+
+
+async def _read_lines(response: httpx.Response, kind: QueryKind, limit: int) -> _Fetched:
+    """Lines of up to `limit` rows (plus the TSV header); an early return closes the connection."""
+    lines: list[str] = []
+    rows = 0
+    async for line in _lines(response):
+        if kind == "graph" and (not line.strip() or line.lstrip().startswith("#")):
+            continue  # N-Triples blank and comment lines carry no triple
+        if kind == "select" and not lines:
+            lines.append(line)  # the header: ?var<TAB>?var...
+            continue
+        if rows == limit:
+            return _Fetched(lines, True)
+        lines.append(line)  # in TSV an empty line is a real row: every variable unbound
+        rows += 1
+    return _Fetched(lines, False)
+
+
+async def _lines(response: httpx.Response) -> AsyncIterator[str]:
+    """The body's lines, split at LF only: TSV and N-Triples escape every other line break inside a term
+    (httpx's own line splitting would also break at U+2028 and friends, which may stand raw in a literal).
+    """
+    pending = b""
+    async for chunk in response.aiter_bytes():
+        *complete, pending = (pending + chunk).split(b"\n")
+        for line in complete:
+            yield _decode(line.removesuffix(b"\r"), response)
+    if pending:
+        yield _decode(pending.removesuffix(b"\r"), response)
+
+
+def _decode(line: bytes, response: httpx.Response) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadGateway(
+            f"The SPARQL store {public_url(str(response.url))} sent text that is not UTF-8."
+        ) from None
+
+
+async def _read_limited(response: httpx.Response, limit: int, *, strict: bool = True) -> str:
+    """At most `limit` characters of the body; more is a BadGateway (strict) or cut off (error texts)."""
+    data = bytearray()
+    async for chunk in response.aiter_bytes():
+        data += chunk
+        if len(data) > limit:
+            if strict:
+                raise BadGateway(
+                    f"The SPARQL store {public_url(str(response.url))} sent an oversized answer."
+                )
+            break
+    return data[:limit].decode("utf-8", errors="replace")
+
+
+def _fingerprint(triples: Sequence[ox.Triple]) -> str:
+    """A digest of a graph that ignores blank node labels (a store renames them on every answer)."""
+    graph = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    graph.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)  # stable within one pyoxigraph version
+    lines = sorted(f"{quad.triple} ." for quad in graph)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
+
+
+async def _chunks(body: bytes) -> AsyncIterator[bytes]:
+    for start in range(0, len(body), _CHUNK):
+        yield body[start : start + _CHUNK]
+
+
+# -- parsing and serialising (run in a worker thread: CPU work off the event loop) ----------------------
+
+
+def _tsv_solutions(lines: list[str], where: str) -> ox.QuerySolutions:
+    if not lines:
+        raise BadGateway(f"The SPARQL store {where} sent an empty SELECT answer (no TSV header).")
+    try:
+        parsed = ox.parse_query_results("\n".join(lines) + "\n", format=ox.QueryResultsFormat.TSV)
+    except SyntaxError as error:
+        raise BadGateway(f"The SPARQL store {where} sent malformed TSV results: {error}") from None
+    if isinstance(parsed, ox.QuerySolutions):
+        return parsed
+    del parsed
+    raise BadGateway(f"The SPARQL store {where} answered a SELECT query with a boolean.")
+
+
+# pyoxigraph's result iterators must be dropped by the thread that made them: a traceback that reaches the
+# event loop must not keep one alive, hence `from None` and the `del` in `finally` below.
+
+
+def _parse_rows(lines: list[str], where: str) -> tuple[list[str], list[Row]]:
+    solutions = _tsv_solutions(lines, where)
+    try:
+        variables = [variable.value for variable in solutions.variables]
+        rows: list[Row] = []
+        for solution in solutions:
+            rows.append({name: term for name in variables if (term := solution[name]) is not None})
+            del solution
+    except SyntaxError as error:  # the parser is lazy: a bad line surfaces while iterating
+        raise BadGateway(f"The SPARQL store {where} sent malformed TSV results: {error}") from None
+    finally:
+        del solutions
+    return variables, rows
+
+
+def _parse_boolean(body: str, where: str) -> bool:
+    try:
+        parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    except SyntaxError as error:
+        raise BadGateway(f"The SPARQL store {where} sent a malformed ASK answer: {error}") from None
+    answer = bool(parsed) if isinstance(parsed, ox.QueryBoolean) else None
+    del parsed
+    if answer is None:
+        raise BadGateway(f"The SPARQL store {where} answered an ASK query with solutions.")
+    return answer
+
+
+def _parse_triples(lines: list[str], where: str) -> list[ox.Triple]:
+    parser = ox.parse("\n".join(lines) + "\n", format=ox.RdfFormat.N_TRIPLES)
+    triples: list[ox.Triple] = []
+    try:
+        for quad in parser:
+            triples.append(quad.triple)
+    except SyntaxError as error:
+        raise BadGateway(f"The SPARQL store {where} sent malformed N-Triples: {error}") from None
+    finally:
+        del parser
+    return triples
+
+
+def _serialiser(kind: QueryKind, media_type: str, prefixes: Mapping[str, str]) -> _Serialiser:
+    """What turns fetched lines into the negotiated format (the embedded engine's formats and prefixes)."""
+    if kind == "graph":
+        rdf_format = GRAPH_FORMATS.get(media_type)
+        if rdf_format is None:
+            raise NotAcceptable(f"{media_type} cannot carry CONSTRUCT or DESCRIBE results.")
+        keep = dict(prefixes) if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        return _Serialiser(kind, rdf_format=rdf_format, prefixes=keep)
+    results_format = RESULTS_FORMATS.get(media_type)
+    if results_format is None:
+        raise NotAcceptable(f"{media_type} cannot carry SELECT or ASK results.")
+    return _Serialiser(kind, results_format=results_format)
+
+
+@dataclass(frozen=True)
+class _Serialiser:
+    kind: QueryKind
+    results_format: ox.QueryResultsFormat | None = None
+    rdf_format: ox.RdfFormat | None = None
+    prefixes: dict[str, str] | None = None  # Turtle and TriG: the query's own PREFIXes, as the embedded store
+
+    def __call__(self, lines: list[str], where: str) -> bytes:
+        if self.rdf_format is not None:
+            triples = _parse_triples(lines, where)
+            # Same prefixes as the embedded engine: the query's own, less those needing escapes.
+            prefixes = None if self.prefixes is None else readable_prefixes(triples, self.prefixes)
+            return ox.serialize(triples, format=self.rdf_format, prefixes=prefixes) or b""
+        assert self.results_format is not None  # set for every non-graph kind by _serialiser()
+        if self.kind == "ask":
+            _parse_boolean(lines[0], where)  # checked first: the same errors and messages as ask()
+            parsed: ox.QuerySolutions | ox.QueryBoolean = ox.parse_query_results(
+                lines[0], format=ox.QueryResultsFormat.JSON
+            )
+        else:
+            parsed = _tsv_solutions(lines, where)
+        try:
+            return parsed.serialize(format=self.results_format) or b""
+        except SyntaxError as error:
+            raise BadGateway(f"The SPARQL store {where} sent malformed results: {error}") from None
+        finally:
+            del parsed

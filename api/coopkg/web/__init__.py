@@ -1,0 +1,1 @@
+"""The HTTP gateway: the app factory, routers, content negotiation, the response cache."""

@@ -1,0 +1,209 @@
+"""The web application: `create_app(settings)` builds it; nothing happens at import time.
+
+The lifespan opens the store and puts it on `app.state.store` (with `app.state.settings`). Domain errors
+(`coopkg.errors.CoopkgError`) become RFC 9457 problem documents here, in one place; so do request-validation
+errors, unknown routes and methods, and anything unexpected (a generic 500 without a traceback).
+Routers are mounted from ROUTERS: adding a resource is one line there.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from coopkg import __version__
+from coopkg.errors import CoopkgError
+from coopkg.settings import Settings
+from coopkg.sparql.inspection import ServiceAllowlist
+from coopkg.store.base import Store
+from coopkg.store.pool import Launcher
+from coopkg.web import openapi
+from coopkg.web.response_cache import ResponseCache
+
+# "module:attribute" of each APIRouter, mounted in this order.
+ROUTERS: list[str] = [
+    "coopkg.web.routers.health:router",
+    "coopkg.web.routers.sparql:router",
+    "coopkg.web.routers.ids:router",
+    "coopkg.web.routers.rest:router",
+    "coopkg.web.routers.rest:queries_router",
+    "coopkg.web.routers.pages:router",
+    "coopkg.web.routers.validate:router",
+]
+PROBLEM_BASE = "https://w3id.org/coopkg/problem/"
+EXPOSED_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Coopkg-Results-Truncated",
+    "Coopkg-Results-Limit",
+    "Link",
+    "Coopkg-Conforms",
+    "Coopkg-Violations",
+    "Coopkg-Warnings",
+    "Coopkg-Infos",
+]
+# Defaults for every response; a route that sends HTML sets its own Content-Security-Policy.
+SECURITY_HEADERS = {
+    b"x-content-type-options": b"nosniff",
+    b"referrer-policy": b"strict-origin-when-cross-origin",
+    b"x-frame-options": b"DENY",
+    b"content-security-policy": b"default-src 'none'; frame-ancestors 'none'",
+}
+log = logging.getLogger("coopkg")
+
+
+def problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail}
+    if instance:
+        body["instance"] = instance
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+
+
+async def _coopkg_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, CoopkgError)
+    return problem(error.status, error.slug, error.title, error.detail, request.url.path, error.headers)
+
+
+async def _validation_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    details = "; ".join(
+        f"{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg', 'invalid')}"
+        for item in error.errors()
+    )
+    return problem(
+        422, "invalid-parameter", "Invalid parameter", details or "Invalid request.", request.url.path
+    )
+
+
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    slugs = {404: "not-found", 405: "method-not-allowed"}
+    detail = str(error.detail)
+    if error.status_code == 404:
+        detail = f"Nothing at {request.url.path}."
+    elif error.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}; use GET or POST."
+    return problem(
+        error.status_code,
+        slugs.get(error.status_code, "http-error"),
+        str(error.detail),
+        detail,
+        request.url.path,
+        dict(error.headers or {}),
+    )
+
+
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem(
+        500,
+        "internal-error",
+        "Internal error",
+        "The server failed to answer this request; the error is logged. Please report it.",
+        request.url.path,
+    )
+
+
+class SecurityHeaders:
+    """Adds SECURITY_HEADERS to every response that does not set them (pure ASGI: streaming is untouched)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(name, value) for name, value in SECURITY_HEADERS.items() if name not in present]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _router(target: str) -> APIRouter:
+    module_name, attribute = target.split(":")
+    router = getattr(importlib.import_module(module_name), attribute)
+    if not isinstance(router, APIRouter):
+        raise TypeError(f"{target} is not an APIRouter")
+    return router
+
+
+def create_app(
+    settings: Settings, store: Store | None = None, *, preloaded: Launcher | None = None
+) -> FastAPI:
+    """The application. `store` replaces the one the settings name (tests pass an InProcessStore); the app
+    then leaves closing it to the caller. `preloaded`: the embedded store's data, already loaded (`coopkg
+    serve` loads it before the server starts, so bad data is one clear error line); the app closes it."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if store is not None:
+            app.state.store = store
+            app.state.data_modified = None
+            yield
+            return
+        from coopkg.store.factory import open_store
+
+        opened = await open_store(settings, preloaded)
+        app.state.store = opened.store
+        app.state.data_modified = opened.modified
+        try:
+            yield
+        finally:
+            await opened.store.aclose()
+
+    app = FastAPI(
+        title="coopkg",
+        version=__version__,
+        description="SPARQL endpoint and linked data of the coopkg knowledge graph (read-only).",
+        lifespan=lifespan,
+        # Swagger UI and ReDoc load their scripts from a CDN, which our CSP (and offline hosts) refuse:
+        # a broken page. The schema itself is served at /openapi.json (linked from /downloads).
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.service_allowlist = ServiceAllowlist(settings.service_allow)
+    app.add_exception_handler(CoopkgError, _coopkg_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+    for target in ROUTERS:
+        app.include_router(_router(target))
+    openapi.complete(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_credentials=False,
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Modified-Since"],
+        expose_headers=EXPOSED_HEADERS,
+        max_age=600,
+    )
+    app.add_middleware(SecurityHeaders)
+    # Outermost: a repeat GET of a query or an IRI page is answered before FastAPI is entered.
+    app.add_middleware(ResponseCache, state_app=app, max_bytes=settings.cache_mb * 1024 * 1024)
+    return app

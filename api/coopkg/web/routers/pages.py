@@ -1,0 +1,192 @@
+"""The bilingual web pages that are not IRIs of things (home, mechanisms, SDG goals, the query page,
+downloads), the VoID description and the stylesheet. Server-rendered; everything works without JavaScript."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import FileResponse, HTMLResponse
+
+from coopkg.errors import CoopkgError, NotFound
+from coopkg.linkeddata import html, listing
+from coopkg.linkeddata.catalogue import small_number
+from coopkg.linkeddata.describe import Description, render
+from coopkg.linkeddata.downloads import BY_NAME, void_access, write_dump
+from coopkg.linkeddata.formats import BY_MEDIA_TYPE, RDF_REPRESENTATIONS
+from coopkg.linkeddata.i18n import Lang
+from coopkg.linkeddata.site import LANG_COOKIE, PAGE_CSP, Site, base_context, page_lang, site, store
+from coopkg.linkeddata.sparql_files import query_text
+from coopkg.queries import default_registry
+from coopkg.settings import Settings
+from coopkg.sparql.inspection import inspect_query
+from coopkg.store.base import SelectResult, Store
+from coopkg.store.data import sources_for
+from coopkg.web.conneg import negotiate, prefers_html
+from coopkg.web.openapi import problems
+
+# Browsers get an error page (HTML), other clients a problem document.
+router = APIRouter(tags=["pages"], responses=problems(400, 404, 406, 422, 503, also=["text/html"]))
+
+SiteDep = Annotated[Site, Depends(site)]
+StoreDep = Annotated[Store, Depends(store)]
+_STATIC = Path(__file__).resolve().parents[2] / "static"
+_STATIC_TYPES = {".css": "text/css", ".js": "text/javascript"}
+_DATASET = "https://w3id.org/coopkg/id/dataset/coopkg"
+
+
+def _page(request: Request, body: str, lang: Lang, status: int = 200) -> HTMLResponse:
+    response = HTMLResponse(
+        body, status_code=status, headers={"Vary": "Cookie", "Content-Security-Policy": PAGE_CSP}
+    )
+    if request.query_params.get("lang") in ("zh", "en"):
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+async def _html(
+    request: Request, site_: Site, store_: Store, produce: Callable[[], Awaitable[str]]
+) -> HTMLResponse:
+    """The page `produce` renders, cached per data version, language and query string; a domain error becomes
+    an HTML error page for browsers (problem+json for other clients, through the app's one error mapping)."""
+    lang = page_lang(request)
+    key = ("page", request.url.path, str(request.query_params), lang)
+    cached = site_.rendered.get(store_.version, key)
+    if cached is not None:
+        return _page(request, cached.decode("utf-8"), lang)
+    try:
+        body = await produce()
+    except CoopkgError as error:
+        if not prefers_html(request.headers.get("accept")):
+            raise
+        context = base_context(request, lang) | {"status": error.status, "title": error.title}
+        body = site_.render("error.html", context | {"detail": error.detail})
+        return _page(request, body, lang, error.status)
+    site_.rendered.put(store_.version, key, body.encode("utf-8"))
+    return _page(request, body, lang)
+
+
+def _base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("/", response_class=HTMLResponse, summary="Home page: the programme, its counts and pictures")
+async def home(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
+    return await _html(request, site_, store_, lambda: html.home(site_, store_, request, page_lang(request)))
+
+
+@router.get("/mechanisms", response_class=HTMLResponse, summary="The recurring mechanisms")
+async def mechanisms(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
+    return await _html(
+        request, site_, store_, lambda: html.mechanisms(site_, store_, request, page_lang(request))
+    )
+
+
+@router.get(
+    "/sdg/{goal}", response_class=HTMLResponse, summary="An SDG goal and the commitments aligned to it"
+)
+async def sdg_goal(goal: str, request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
+    number = small_number(goal) or 0  # html.goal refuses anything but 1-17 with a NotFound
+    return await _html(
+        request, site_, store_, lambda: html.goal(site_, store_, request, page_lang(request), number)
+    )
+
+
+@router.get(
+    "/query",
+    response_class=HTMLResponse,
+    summary="Query page: SPARQL editor, the named queries as examples, results as a table",
+)
+async def query_page(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
+    settings: Settings = request.app.state.settings
+    allowlist = request.app.state.service_allowlist
+
+    async def run_text(text: str) -> SelectResult | bool:
+        # The same pre-parse guard as /sparql (read-only, SERVICE allowlist, size and depth limits).
+        info = inspect_query(text, allowlist, max_length=settings.max_body)
+        if info.kind == "ask":
+            return await store_.ask(text)
+        if info.kind == "select":
+            return await store_.select(text)
+        triples = await store_.construct(text)
+        rows = [{"subject": t.subject, "predicate": t.predicate, "object": t.object} for t in triples]
+        return SelectResult(["subject", "predicate", "object"], rows)
+
+    lang = page_lang(request)
+    body, status = await html.query_page(site_, store_, request, lang, default_registry(), run_text)
+    response = _page(request, body, lang, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/downloads", response_class=HTMLResponse, summary="Downloads page")
+async def downloads(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
+    return await _html(
+        request, site_, store_, lambda: html.downloads_page(site_, request, page_lang(request))
+    )
+
+
+@router.get(
+    "/downloads/{name}",
+    summary="The whole graph (coopkg.trig, .nq, .ttl, .nt, .jsonld) or the commitments as CSV",
+    responses={200: {"content": {"application/trig": {}, "text/turtle": {}, "text/csv": {}}}},
+)
+async def download(name: str, request: Request, site_: SiteDep, store_: StoreDep) -> Response:
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if name == "commitments.csv":
+        catalogue = await site_.catalogue(store_)
+        text = listing.commitments_csv(catalogue.commitments)
+        return Response(text, media_type="text/csv; charset=utf-8", headers=disposition)
+    dump = BY_NAME.get(name)
+    if dump is None:
+        raise NotFound(f"/downloads/{name}: no such file; see /downloads for the list")
+    settings: Settings = request.app.state.settings
+    version = store_.version
+    body = site_.rendered.get(version, ("dump", name))
+    if body is None:
+        sources = sources_for(settings.data)
+        context_url = _base_url(request) + "/context.jsonld"
+        body = await asyncio.to_thread(write_dump, sources, dump, context_url)
+        site_.rendered.put(version, ("dump", name), body)
+    charset = "; charset=utf-8"
+    return Response(body, media_type=dump.media_type + charset, headers=disposition)
+
+
+@router.get(
+    "/.well-known/void",
+    summary="VoID/DCAT description of the dataset, with its dumps and SPARQL endpoint",
+    responses={200: {"content": {rep.media_type: {} for rep in RDF_REPRESENTATIONS}}},
+)
+async def void(request: Request, store_: StoreDep) -> Response:
+    offers = [rep.media_type for rep in RDF_REPRESENTATIONS]
+    representation = BY_MEDIA_TYPE[
+        negotiate(request.headers.get("accept"), offers, request.query_params.get("format"))
+    ]
+    triples = list(await store_.construct(query_text("void")))
+    if not triples:
+        raise NotFound("this server's data has no VoID description (graph id:graph/meta is empty)")
+    triples += void_access(_DATASET, _base_url(request))
+    description = Description(
+        _DATASET, tuple(sorted(set(triples), key=lambda t: (t.subject != ox.NamedNode(_DATASET), str(t))))
+    )
+    body = await asyncio.to_thread(
+        render, description, representation, _base_url(request) + "/context.jsonld"
+    )
+    return Response(body, media_type=representation.content_type, headers={"Vary": "Accept"})
+
+
+@router.get("/static/{name}", include_in_schema=False)
+async def static(name: str) -> Response:
+    # Only the files that ship in api/coopkg/static/ (a name, never a path).
+    path = _STATIC / name
+    if "/" in name or "\\" in name or path.suffix not in _STATIC_TYPES or not path.is_file():
+        raise NotFound(f"/static/{name}: no such file")
+    return FileResponse(
+        path,
+        media_type=f"{_STATIC_TYPES[path.suffix]}; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )

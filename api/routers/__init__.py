@@ -1,1 +1,0 @@
-"""HTTP routers, one module per resource; `api.app.ROUTERS` lists which are mounted."""
