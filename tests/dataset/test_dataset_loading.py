@@ -33,6 +33,7 @@ def test_shipped_graphs_follow_the_design() -> None:
             "data/generated/programme-cn-dk-green-2023-2026.ttl"
         ],
         "https://w3id.org/coopkg/id/graph/curated": ["data/generated/curated.ttl"],
+        "https://w3id.org/coopkg/id/graph/derived": ["data/generated/derived.ttl"],
         "https://w3id.org/coopkg/id/graph/meta": ["data/generated/void.ttl"],
     }
     assert all(source.format == ox.RdfFormat.TURTLE for source in sources)

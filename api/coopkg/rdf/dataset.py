@@ -20,12 +20,14 @@ ID = "https://w3id.org/coopkg/id/"
 GRAPH_ONTOLOGY = f"{ID}graph/ontology"
 GRAPH_SDG = f"{ID}graph/sdg"
 GRAPH_CURATED = f"{ID}graph/curated"
+GRAPH_DERIVED = f"{ID}graph/derived"
 GRAPH_META = f"{ID}graph/meta"
 PROGRAMME_GRAPH_PREFIX = f"{ID}graph/programme/"
 
 # Build outputs, relative to the data folder (written by `coopkg build`).
 GENERATED_DIR = "generated"
 CURATED_FILE = "curated.ttl"
+DERIVED_FILE = "derived.ttl"
 VOID_FILE = "void.ttl"
 PROGRAMME_FILE_PREFIX = "programme-"
 SDG_FILES = ("sdg/sdg-kos-goals-targets-indicators.ttl", "sdg/sdgs-ontology.ttl")
@@ -70,6 +72,7 @@ def shipped_graphs(data_dir: Path | None = None, ontology_dir: Path | None = Non
         for slug in programme_slugs(data)
     ]
     sources.append(GraphSource(GRAPH_CURATED, generated / CURATED_FILE))
+    sources.append(GraphSource(GRAPH_DERIVED, generated / DERIVED_FILE))
     sources.append(GraphSource(GRAPH_META, generated / VOID_FILE))
     return sources
 

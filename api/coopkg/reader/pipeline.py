@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from coopkg.errors import UnusableInput
 from coopkg.rdf import dataset
+from coopkg.reader.links import derived_triples
 from coopkg.reader.programme import ProgrammeInput, build_programme, read_turtle
 from coopkg.reader.turtle import serialise
 from coopkg.reader.void import describe, sdg_licence
@@ -46,9 +47,11 @@ def build_outputs(inputs: BuildInputs) -> dict[str, bytes]:
     counts: dict[str, int] = {}
     titles: dict[str, tuple[str, str]] = {}
     sources: dict[str, list[str]] = {}
+    every_programme: set[ox.Triple] = set()
 
     for programme in programmes(inputs.data_dir):
         triples = build_programme(programme)
+        every_programme.update(triples)
         graph = dataset.programme_graph(programme.slug)
         outputs[f"{dataset.PROGRAMME_FILE_PREFIX}{programme.slug}.ttl"] = serialise(triples)
         counts[graph] = len(triples)
@@ -70,6 +73,14 @@ def build_outputs(inputs: BuildInputs) -> dict[str, bytes]:
     titles[dataset.GRAPH_CURATED] = (
         "人工整理数据：英文译文、目标关联与参考资料",
         "Curated layer: English renderings, alignments and reference data",
+    )
+
+    derived = derived_triples(every_programme | curated)
+    outputs[dataset.DERIVED_FILE] = serialise(derived)
+    counts[dataset.GRAPH_DERIVED] = len(derived)
+    titles[dataset.GRAPH_DERIVED] = (
+        "推导数据：后续方案链接与相似承诺对（本项目计算）",
+        "Derived links: successor programmes and similar commitments (computed by coopkg)",
     )
 
     ontology = read_turtle(inputs.ontology_dir / "coopkg.ttl")

@@ -99,6 +99,7 @@ def describe(
             add(DATASET, DCT + "source", source)
             add(graph, DCT + "source", source)
     add(dataset.GRAPH_CURATED, PROV + "wasAttributedTo", AGENT)
+    add(dataset.GRAPH_DERIVED, PROV + "wasAttributedTo", AGENT)
     add(dataset.GRAPH_SDG, DCT + "license", ox.Literal(sdg_citation))
     add(dataset.GRAPH_ONTOLOGY, DCT + "license", LICENCE)
     return triples
