@@ -20,14 +20,53 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 METHOD = "https://w3id.org/coopkg/def#BigramCosine"
-THRESHOLD = 0.4  # below this, two commitments share little more than boilerplate (双方/将/合作; the, will)
+# Below this, two commitments share little more than their frame (定期举行……联委会; the, will).
+THRESHOLD = 0.5
 
 # English words that carry no content in a commitment ("the two sides will ...").
 _STOP_WORDS = frozenset(
-    "a an and are as at be by for from in into is it its of on or our shall should such that the their this "
-    "to two sides will with both parties".split()
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "both",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "parties",
+        "shall",
+        "should",
+        "sides",
+        "such",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "two",
+        "will",
+        "with",
+    }
 )
 _WORD = re.compile(r"[a-z0-9]+")
+# Chinese boilerplate every commitment shares (who, "will", "strengthen ... in the field of"): removed before
+# the bigrams are taken, so two commitments on different subjects do not match on their common frame.
+_ZH_FRAME = re.compile(
+    "中国和丹麦|中丹|双方|两国|进一步|继续|加强|开展|推动|促进|领域|方面|合作|交流|[将应在的和与及等]"
+)
 
 
 def _is_cjk(character: str) -> bool:
@@ -38,7 +77,8 @@ def features(text: str, lang: str) -> Counter[str]:
     """Chinese: overlapping bigrams of the text's letters and digits (punctuation and spaces dropped, so a
     line break or a different enumeration style changes nothing); English: lower-cased content words."""
     if lang.lower().startswith("zh"):
-        kept = "".join(ch for ch in unicodedata.normalize("NFKC", text) if _is_cjk(ch) or ch.isalnum())
+        content = _ZH_FRAME.sub("", unicodedata.normalize("NFKC", text))
+        kept = "".join(ch for ch in content if _is_cjk(ch) or ch.isalnum())
         if len(kept) == 1:
             return Counter([kept])
         return Counter(kept[i : i + 2] for i in range(len(kept) - 1))

@@ -278,7 +278,13 @@ def valid_graph() -> Graph:
     # water dialogue holds, and one similarity as the build writes them (here within the programme, which the
     # shapes allow: the fixture has no second programme with commitments).
     g.add((PRED, COOP.successor, P))
-    labelled(g, MECHANISM, COOP.StandingMechanism, "测试用虚构水资源政策对话", "Fictitious test water policy dialogue")
+    labelled(
+        g,
+        MECHANISM,
+        COOP.StandingMechanism,
+        "测试用虚构水资源政策对话",
+        "Fictitious test water policy dialogue",
+    )
     g.add((iri("section/03/item/1"), COOP.standingMechanism, MECHANISM))
     g.add((SIMILARITY, RDF.type, COOP.Similarity))
     g.add((SIMILARITY, COOP.earlierCommitment, iri("section/02/prose/1")))
@@ -1011,20 +1017,34 @@ HEADER = (
 )
 
 
-# ------------------------------------------------------------------------ across programmes (successor, mechanisms)
+# ------------------------------------------------------------- across programmes (successor, mechanisms)
 
 
-@case("programme-successor", "Programme-successor", "the successor is a framework (that names the programme back)")
+@case(
+    "programme-successor",
+    "Programme-successor",
+    "the successor is a framework (that names the programme back)",
+)
 def _successor_framework(g: Graph) -> list[URIRef]:
     g.add((PRED, COOP.successor, CHARTER))
     g.add((CHARTER, COOP.predecessor, PRED))
     return [PRED]
 
 
-@case("successor-inverse", "SuccessorInverseShape", "a successor that does not name the programme as predecessor")
+@case(
+    "successor-inverse",
+    "SuccessorInverseShape",
+    "a successor that does not name the programme as predecessor",
+)
 def _successor_not_inverse(g: Graph) -> list[URIRef]:
     other = URIRef(f"{ID}programme/test-fixture-2026-2027")
-    labelled(g, other, COOP.Programme, "测试用虚构后续方案（2026－2027）", "Fictitious later test programme (2026–2027)")
+    labelled(
+        g,
+        other,
+        COOP.Programme,
+        "测试用虚构后续方案（2026－2027）",
+        "Fictitious later test programme (2026–2027)",
+    )
     g.add((P, COOP.successor, other))
     return [P]
 

@@ -40,7 +40,10 @@ def similarity_iri(earlier: str, later: str) -> str:
     return f"{later}/similar/{tail}"
 
 
-def commitment_texts(triples: Iterable[ox.Triple]) -> tuple[dict[str, list[similarity.Text]], list[tuple[str, str]]]:
+Texts = dict[str, list[similarity.Text]]  # programme IRI -> its commitments' texts
+
+
+def commitment_texts(triples: Iterable[ox.Triple]) -> tuple[Texts, list[tuple[str, str]]]:
     """Commitments by programme (with their texts by language) and the (programme, predecessor) pairs."""
     programme_of: dict[str, str] = {}
     texts: dict[str, dict[str, str]] = defaultdict(dict)
