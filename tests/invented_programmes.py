@@ -6,7 +6,9 @@ A plain module with a unique name (like live.py), imported by the tests of queri
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -48,3 +50,14 @@ def write_trig(store: ox.Store, path: Path) -> Path:
     """The whole store as one TriG file (named graphs kept), for a gateway started with --data."""
     path.write_bytes(ox.serialize(store, format=ox.RdfFormat.TRIG))
     return path
+
+
+def definitions() -> dict[str, Any]:
+    """The invented programmes as make_invented.py defines them (slug -> its tuple), for expected answers."""
+    spec = importlib.util.spec_from_file_location("make_invented", INVENTED.parent / "make_invented.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    programmes: dict[str, Any] = module.PROGRAMMES
+    return programmes
