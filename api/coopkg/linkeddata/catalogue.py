@@ -46,6 +46,7 @@ class Commitment:
     frameworks: tuple[str, ...]
     agencies: tuple[str, ...]
     alignments: tuple[Alignment, ...] = ()
+    standing: str | None = None  # the standing mechanism (id:mechanism/...) a mechanism holds
 
     @property
     def goals(self) -> frozenset[int]:
@@ -107,6 +108,10 @@ class Catalogue:
     def of_kind(self, kind: str) -> list[Thing]:
         things = [thing for thing in self.things.values() if thing.kind == kind]
         return sorted(things, key=_thing_order)
+
+    def successors(self, programme: str) -> list[str]:
+        """The programmes that name `programme` as their predecessor."""
+        return sorted(p.iri for p in self.programmes.values() if p.predecessor == programme)
 
     def commitment(self, iri: str) -> Commitment | None:
         return self._by_iri.get(iri)
@@ -196,6 +201,7 @@ async def load(store: Store) -> Catalogue:
             frameworks=_iris(row, "frameworks"),
             agencies=_iris(row, "agencies"),
             alignments=tuple(sorted(by_commitment.get(iri, []), key=lambda a: a.iri)),
+            standing=_text(row, "standing"),
         )
         for row in commitments.rows
     ]

@@ -12,6 +12,7 @@ from fastapi import Request
 
 from coopkg.errors import CoopkgError, InvalidParameter, NotFound
 from coopkg.linkeddata import describe as describing
+from coopkg.linkeddata import programme_pages
 from coopkg.linkeddata.catalogue import Catalogue, small_number
 from coopkg.linkeddata.downloads import DUMPS
 from coopkg.linkeddata.i18n import Lang
@@ -76,6 +77,8 @@ async def resource(site: Site, store: Store, request: Request, lang: Lang, iri: 
         return site.render("home.html", context | {"programmes": [page]})
     if kind == "source":
         return await source(site, store, request, lang, iri, description_context=context)
+    if kind == "party":
+        return await programme_pages.party(site, store, context, lang, description)
     commitments = related_commitments(catalogue, kind, iri)
     return site.render(
         "list.html",

@@ -271,6 +271,7 @@ def kind_of(description: Description) -> str:
         ("CooperationArea", "area"),
         ("Framework", "framework"),
         ("Agency", "agency"),
+        ("Party", "party"),
         ("SourceDocument", "source"),
     ):
         if DEF + local in types:

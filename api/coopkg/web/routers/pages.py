@@ -1,5 +1,6 @@
-"""The bilingual web pages that are not IRIs of things (home, mechanisms, SDG goals, the query page,
-downloads), the VoID description and the stylesheet. Server-rendered; everything works without JavaScript."""
+"""The bilingual web pages that are not IRIs of things (home, programmes, comparison, mechanisms, SDG goals,
+the query page, downloads), the VoID description and the stylesheet. Server-rendered; everything works
+without JavaScript."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 
 from coopkg.errors import CoopkgError, NotFound
-from coopkg.linkeddata import html, listing
+from coopkg.linkeddata import html, listing, programme_pages
 from coopkg.linkeddata.catalogue import small_number
 from coopkg.linkeddata.describe import Description, render
 from coopkg.linkeddata.downloads import BY_NAME, void_access, write_dump
@@ -74,9 +75,48 @@ def _base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@router.get("/", response_class=HTMLResponse, summary="Home page: the programme, its counts and pictures")
+@router.get(
+    "/",
+    response_class=HTMLResponse,
+    summary="Home page: the programme, its counts and pictures (the programmes index when there are several)",
+)
 async def home(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
-    return await _html(request, site_, store_, lambda: html.home(site_, store_, request, page_lang(request)))
+    lang = page_lang(request)
+
+    async def produce() -> str:
+        if await programme_pages.has_several_programmes(site_, store_):
+            return await programme_pages.index(site_, store_, base_context(request, lang), lang)
+        return await html.home(site_, store_, request, lang)
+
+    return await _html(request, site_, store_, produce)
+
+
+@router.get("/programmes", response_class=HTMLResponse, summary="The programmes the graph describes")
+async def programmes(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
+    lang = page_lang(request)
+    return await _html(
+        request,
+        site_,
+        store_,
+        lambda: programme_pages.index(site_, store_, base_context(request, lang), lang),
+    )
+
+
+@router.get(
+    "/compare",
+    response_class=HTMLResponse,
+    summary="Two programmes side by side: areas, SDG heatmaps, shared mechanisms, matched commitments",
+)
+async def compare(
+    request: Request, site_: SiteDep, store_: StoreDep, a: str = "", b: str = ""
+) -> HTMLResponse:
+    lang = page_lang(request)
+    return await _html(
+        request,
+        site_,
+        store_,
+        lambda: programme_pages.compare(site_, store_, base_context(request, lang), lang, a, b),
+    )
 
 
 @router.get("/mechanisms", response_class=HTMLResponse, summary="The recurring mechanisms")

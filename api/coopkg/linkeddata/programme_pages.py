@@ -1,0 +1,50 @@
+"""The pages across programmes: the programmes index (the home page when the graph describes more than one),
+a party's page and two programmes side by side. Each gathers its view model (linkeddata/programmes.py) and
+renders its template; the caller (a router) gives the page context, so nothing here knows HTTP.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coopkg.linkeddata.describe import Description
+from coopkg.linkeddata.i18n import Lang
+from coopkg.linkeddata.programmes import (
+    comparison_view,
+    described_programmes,
+    party_view,
+    programme_summaries,
+)
+from coopkg.linkeddata.site import Site
+from coopkg.linkeddata.views import Labeller, property_rows
+from coopkg.store.base import Store
+
+
+async def has_several_programmes(site: Site, store: Store) -> bool:
+    """True when the home page should be the programmes index."""
+    return len(described_programmes(await site.catalogue(store))) > 1
+
+
+async def index(site: Site, store: Store, context: dict[str, Any], lang: Lang) -> str:
+    catalogue = await site.catalogue(store)
+    summaries = programme_summaries(catalogue, lang)
+    return site.render("programmes.html", context | {"programmes": summaries})
+
+
+async def party(
+    site: Site, store: Store, context: dict[str, Any], lang: Lang, description: Description
+) -> str:
+    catalogue = await site.catalogue(store)
+    view = party_view(catalogue, description.iri, lang)
+    rows = property_rows(description, Labeller(catalogue, lang))
+    return site.render("party.html", context | {"party": view, "iri": description.iri, "rows": rows})
+
+
+async def compare(site: Site, store: Store, context: dict[str, Any], lang: Lang, a: str, b: str) -> str:
+    catalogue = await site.catalogue(store)
+    view = comparison_view(catalogue, a, b, lang)
+    note = context["t"]["matched_note"].replace("{threshold}", f"{view.threshold:.1f}")
+    return site.render(
+        "compare.html",
+        context | {"c": view, "matched_note": note, "programmes": programme_summaries(catalogue, lang)},
+    )
