@@ -211,3 +211,33 @@ def test_a_bad_comparison_is_a_clear_error_page(
 
 def test_the_navigation_links_the_programmes_index(client: TestClient) -> None:
     assert "/programmes?lang=en" in _page(client, "/mechanisms?lang=en").links
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [("en", "China–Denmark Joint Economic and Trade Commission"), ("zh", "中丹双边经贸联委会")],
+)
+def test_a_standing_mechanisms_page_lists_the_programmes_that_hold_it(
+    invented_client: TestClient, lang: str, title: str
+) -> None:
+    page = _page(invented_client, f"/id/mechanism/cn-dk-joint-economic-trade-commission?lang={lang}")
+    assert page.headings["h1"] == [title]
+    # held by the shipped programme's 04/item/1 and the first item of each invented programme, in period order
+    holders = [h for h in page.links if re.search(r"/(item|prose)/\d+\?lang=", h)]
+    assert holders == [
+        f"{_local(SHIPPED)}/section/04/item/1?lang={lang}",
+        f"{_local(SUCCESSOR)}/section/01/item/1?lang={lang}",
+        f"{_local(SECOND_SUCCESSOR)}/section/01/item/1?lang={lang}",
+    ]
+
+
+def test_a_similarity_pair_dereferences_as_data_marked_as_ours(invented_client: TestClient) -> None:
+    pair = f"{_local(SUCCESSOR)}/section/02/prose/1/similar/cn-dk-green-2023-2026/section/07/prose/4"
+    turtle = invented_client.get(pair, headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200
+    for fact in ("coop:Similarity", "coop:BigramCosine", "<https://w3id.org/coopkg/id/agent/coopkg>"):
+        assert fact in turtle.text
+    document = invented_client.get(pair, headers={"Accept": "application/ld+json"}).json()
+    assert document["score"] == "1"  # xsd:decimal, written as a string (jsonld.py says why)
+    assert document["type"] == "Similarity"
+    assert _page(invented_client, pair + "?lang=zh").html_lang == "zh"

@@ -79,6 +79,8 @@ async def resource(site: Site, store: Store, request: Request, lang: Lang, iri: 
         return await source(site, store, request, lang, iri, description_context=context)
     if kind == "party":
         return await programme_pages.party(site, store, context, lang, description)
+    if kind == "standing-mechanism":
+        return await programme_pages.standing_mechanism(site, store, context, lang, description)
     commitments = related_commitments(catalogue, kind, iri)
     return site.render(
         "list.html",

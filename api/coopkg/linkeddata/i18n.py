@@ -128,6 +128,11 @@ _WORDS: dict[str, tuple[str, str]] = {  # key -> (en, zh)
     "no_matches": ("No pair of commitments is similar enough.", "没有足够相似的承诺对。"),
     "unmatched": ("without a match", "无相似承诺"),
     "standing_mechanism": ("Standing mechanism", "常设机制"),
+    "standing_lead": (
+        "A body or exchange that outlives one programme: the programmes that hold it, and the commitments "
+        "that do (which commitment holds it is our curated judgement).",
+        "跨越多个工作方案的机构或交流机制：列出设有该机制的工作方案及相应承诺（承诺与机制的对应由本项目整理）。",
+    ),
     "about": (
         "A knowledge graph of what the parties commit to, built from the programme's Chinese text: every "
         "commitment is the source's own words, traceable to its exact span; English renderings and SDG "

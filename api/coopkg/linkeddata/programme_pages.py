@@ -14,6 +14,7 @@ from coopkg.linkeddata.programmes import (
     described_programmes,
     party_view,
     programme_summaries,
+    standing_mechanism_view,
 )
 from coopkg.linkeddata.site import Site
 from coopkg.linkeddata.views import Labeller, property_rows
@@ -34,10 +35,25 @@ async def index(site: Site, store: Store, context: dict[str, Any], lang: Lang) -
 async def party(
     site: Site, store: Store, context: dict[str, Any], lang: Lang, description: Description
 ) -> str:
+    """A party and the programmes it agreed, each with all its commitments."""
     catalogue = await site.catalogue(store)
     view = party_view(catalogue, description.iri, lang)
     rows = property_rows(description, Labeller(catalogue, lang))
-    return site.render("party.html", context | {"party": view, "iri": description.iri, "rows": rows})
+    words = context["t"]
+    page = {"party": view, "iri": description.iri, "rows": rows, "kind_label": words["party"]}
+    return site.render("party.html", context | page | {"lead": words["party_lead"]})
+
+
+async def standing_mechanism(
+    site: Site, store: Store, context: dict[str, Any], lang: Lang, description: Description
+) -> str:
+    """A standing mechanism and the programmes that hold it, each with the commitments that do."""
+    catalogue = await site.catalogue(store)
+    view = standing_mechanism_view(catalogue, description.iri, lang)
+    rows = property_rows(description, Labeller(catalogue, lang))
+    words = context["t"]
+    page = {"party": view, "iri": description.iri, "rows": rows, "kind_label": words["standing_mechanism"]}
+    return site.render("party.html", context | page | {"lead": words["standing_lead"]})
 
 
 async def compare(site: Site, store: Store, context: dict[str, Any], lang: Lang, a: str, b: str) -> str:

@@ -125,6 +125,24 @@ def party_view(catalogue: Catalogue, party: str, lang: Lang) -> PartyView:
     )
 
 
+def standing_mechanism_view(catalogue: Catalogue, standing: str, lang: Lang) -> PartyView:
+    """A standing mechanism's page: the programmes that hold it, each with the commitments that do."""
+    labeller = Labeller(catalogue, lang)
+    holding = [c for c in catalogue.commitments if c.standing == standing]
+    programmes = sorted({c.programme for c in holding}, key=lambda p: (_begin(catalogue, p), p))
+    return PartyView(
+        link=labeller.link(standing),
+        programmes=[
+            PartyProgramme(
+                summary(catalogue, p, lang), [labeller.commitment(c) for c in holding if c.programme == p]
+            )
+            for p in programmes
+        ],
+        named_only=[],
+        commitments=len(holding),
+    )
+
+
 # ---- two programmes side by side ---------------------------------------------------------------------------
 
 

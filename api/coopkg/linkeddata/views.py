@@ -272,6 +272,7 @@ def kind_of(description: Description) -> str:
         ("Framework", "framework"),
         ("Agency", "agency"),
         ("Party", "party"),
+        ("StandingMechanism", "standing-mechanism"),
         ("SourceDocument", "source"),
     ):
         if DEF + local in types:
