@@ -47,6 +47,7 @@ class Commitment:
     agencies: tuple[str, ...]
     alignments: tuple[Alignment, ...] = ()
     standing: str | None = None  # the standing mechanism (id:mechanism/...) a mechanism holds
+    text_lang: str = "zh"  # the language of the source's own text (`text_zh` holds it whatever it is)
 
     @property
     def goals(self) -> frozenset[int]:
@@ -151,6 +152,11 @@ def _text(row: Row, name: str) -> str | None:
     return term.value if isinstance(term, ox.NamedNode | ox.Literal) else None
 
 
+def _language(row: Row, name: str) -> str | None:
+    term = row.get(name)
+    return term.language.split("-")[0].lower() if isinstance(term, ox.Literal) and term.language else None
+
+
 def _int(row: Row, name: str) -> int | None:
     text = _text(row, name)
     if text is None:
@@ -202,6 +208,7 @@ async def load(store: Store) -> Catalogue:
             agencies=_iris(row, "agencies"),
             alignments=tuple(sorted(by_commitment.get(iri, []), key=lambda a: a.iri)),
             standing=_text(row, "standing"),
+            text_lang=_language(row, "textZh") or "zh",
         )
         for row in commitments.rows
     ]

@@ -184,9 +184,10 @@ def programme_iri(value: str, catalogue: Catalogue) -> str:
 
 
 def _texts(commitment: Commitment) -> similarity.Text:
-    texts = {"zh": commitment.text_zh}
+    """The source's own text in its language, and our English rendering where the source is not English."""
+    texts = {commitment.text_lang: commitment.text_zh}
     if commitment.text_en:
-        texts["en"] = commitment.text_en
+        texts.setdefault("en", commitment.text_en)
     return similarity.Text(commitment.iri, texts)
 
 
