@@ -241,3 +241,9 @@ def test_a_similarity_pair_dereferences_as_data_marked_as_ours(invented_client: 
     assert document["score"] == "1"  # xsd:decimal, written as a string (jsonld.py says why)
     assert document["type"] == "Similarity"
     assert _page(invented_client, pair + "?lang=zh").html_lang == "zh"
+
+
+def test_a_programme_page_links_its_successor(invented_client: TestClient) -> None:
+    page = _page(invented_client, f"{_local(SHIPPED)}?lang=en")
+    assert f"{_local(SUCCESSOR)}?lang=en" in page.links
+    assert "Successors" in page.all_text

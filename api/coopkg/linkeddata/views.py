@@ -150,6 +150,7 @@ class ProgrammeView:
     basis: Link | None
     counts: dict[str, int]
     sections: list[SectionView]
+    successors: list[Link] = field(default_factory=list)
 
 
 def programme_view(catalogue: Catalogue, programme: str, lang: Lang) -> ProgrammeView:
@@ -189,6 +190,7 @@ def programme_view(catalogue: Catalogue, programme: str, lang: Lang) -> Programm
         basis=labeller.link(facts.basis) if facts and facts.basis else None,
         counts=counts,
         sections=section_views,
+        successors=[labeller.link(s) for s in catalogue.successors(programme)],
     )
 
 

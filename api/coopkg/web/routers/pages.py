@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 
 from coopkg.errors import CoopkgError, NotFound
@@ -108,7 +108,13 @@ async def programmes(request: Request, site_: SiteDep, store_: StoreDep) -> HTML
     summary="Two programmes side by side: areas, SDG heatmaps, shared mechanisms, matched commitments",
 )
 async def compare(
-    request: Request, site_: SiteDep, store_: StoreDep, a: str = "", b: str = ""
+    request: Request,
+    site_: SiteDep,
+    store_: StoreDep,
+    a: Annotated[
+        str, Query(description="The earlier (left) programme: its slug, e.g. cn-dk-green-2023-2026")
+    ] = "",
+    b: Annotated[str, Query(description="The later (right) programme: its slug")] = "",
 ) -> HTMLResponse:
     lang = page_lang(request)
     return await _html(
