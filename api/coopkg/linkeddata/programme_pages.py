@@ -5,6 +5,7 @@ renders its template; the caller (a router) gives the page context, so nothing h
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from coopkg.linkeddata.describe import Description
@@ -58,7 +59,8 @@ async def standing_mechanism(
 
 async def compare(site: Site, store: Store, context: dict[str, Any], lang: Lang, a: str, b: str) -> str:
     catalogue = await site.catalogue(store)
-    view = comparison_view(catalogue, a, b, lang)
+    # n x m text comparisons: CPU work, kept off the event loop (the page is then cached per data version)
+    view = await asyncio.to_thread(comparison_view, catalogue, a, b, lang)
     note = context["t"]["matched_note"].replace("{threshold}", f"{view.threshold:.1f}")
     return site.render(
         "compare.html",
