@@ -247,3 +247,10 @@ def test_a_programme_page_links_its_successor(invented_client: TestClient) -> No
     page = _page(invented_client, f"{_local(SHIPPED)}?lang=en")
     assert f"{_local(SUCCESSOR)}?lang=en" in page.links
     assert "Successors" in page.all_text
+
+
+@pytest.mark.parametrize("path", ["04/item/1", "07/prose/4"])
+def test_a_mechanism_commitment_links_its_standing_mechanism(client: TestClient, path: str) -> None:
+    page = _page(client, f"{_local(SHIPPED)}/section/{path}?lang=zh")
+    assert "常设机制" in page.all_text
+    assert any(href.startswith("/id/mechanism/cn-dk-") for href in page.links)

@@ -58,6 +58,7 @@ class CommitmentView:
     goals: list[tuple[int, str]]  # distinct goals (number, colour), for badges
     frequency: Link | None
     stated_as: Link | None
+    standing: Link | None = None  # the standing mechanism it holds (one resource across programmes)
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class Labeller:
             goals=[(goal, SDG_COLOURS[goal]) for goal in sorted(commitment.goals)],
             frequency=self.link(commitment.frequency) if commitment.frequency else None,
             stated_as=self.link(commitment.stated_as) if commitment.stated_as else None,
+            standing=self.link(commitment.standing) if commitment.standing else None,
         )
 
 
