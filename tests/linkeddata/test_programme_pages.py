@@ -254,3 +254,18 @@ def test_a_mechanism_commitment_links_its_standing_mechanism(client: TestClient,
     page = _page(client, f"{_local(SHIPPED)}/section/{path}?lang=zh")
     assert "常设机制" in page.all_text
     assert any(href.startswith("/id/mechanism/cn-dk-") for href in page.links)
+
+
+def test_a_comparison_is_computed_once_whatever_else_the_query_string_holds(
+    invented_client: TestClient,
+) -> None:
+    site = invented_client.app.state.linkeddata_site  # type: ignore[attr-defined]
+    before = len(site.comparisons._items)
+    for extra in ("x=1", "x=2", "y=3"):
+        assert (
+            invented_client.get(
+                f"/compare?a=test-invented-2027-2030&b=test-invented-2031-2034&{extra}"
+            ).status_code
+            == 200
+        )
+    assert len(site.comparisons._items) == before + 1

@@ -14,6 +14,7 @@ from coopkg.linkeddata.programmes import (
     comparison_view,
     described_programmes,
     party_view,
+    programme_iri,
     programme_summaries,
     standing_mechanism_view,
 )
@@ -59,8 +60,12 @@ async def standing_mechanism(
 
 async def compare(site: Site, store: Store, context: dict[str, Any], lang: Lang, a: str, b: str) -> str:
     catalogue = await site.catalogue(store)
-    # n x m text comparisons: CPU work, kept off the event loop (the page is then cached per data version)
-    view = await asyncio.to_thread(comparison_view, catalogue, a, b, lang)
+    key = (programme_iri(a, catalogue), programme_iri(b, catalogue), lang)
+    cached = site.comparisons.get(store.version, key)
+    # n x m text comparisons: CPU work, kept off the event loop and done once per pair and data version
+    view = cached or site.comparisons.put(
+        store.version, key, await asyncio.to_thread(comparison_view, catalogue, a, b, lang)
+    )
     note = context["t"]["matched_note"].replace("{threshold}", f"{view.threshold:.1f}")
     return site.render(
         "compare.html",

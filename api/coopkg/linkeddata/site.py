@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -20,6 +20,9 @@ from coopkg.linkeddata.catalogue import Catalogue, CatalogueCache
 from coopkg.linkeddata.formats import REPRESENTATIONS
 from coopkg.linkeddata.i18n import Lang, pick_lang, words
 from coopkg.store.base import Store
+
+if TYPE_CHECKING:
+    from coopkg.linkeddata.programmes import ComparisonView
 
 LANG_COOKIE = "coopkg_lang"
 # Our pages load only their own stylesheet and script, send forms only here, and are never framed.
@@ -47,6 +50,9 @@ class Site:
         self.catalogues = CatalogueCache()
         self.rendered: VersionedCache[bytes] = VersionedCache()
         self.listings: VersionedCache[tuple[bytes, dict[str, str]]] = VersionedCache(1024)  # body, headers
+        # Comparisons of two programmes by (left, right, lang): the text matching is the costly part, and the
+        # page cache is keyed on the whole query string, which a client can vary at will.
+        self.comparisons: VersionedCache[ComparisonView] = VersionedCache(256)
         self._data_dir = data_dir
         self._texts: dict[str, str | None] = {}
 
