@@ -37,6 +37,7 @@ ROUTERS: list[str] = [
     "coopkg.web.routers.ids:router",
     "coopkg.web.routers.rest:router",
     "coopkg.web.routers.rest:queries_router",
+    "coopkg.web.routers.vocabulary:router",
     "coopkg.web.routers.pages:router",
     "coopkg.web.routers.validate:router",
 ]
