@@ -3,14 +3,21 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test lint system-deps bench
+.PHONY: serve test lint system-deps bench assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# The query page's SPARQL editor, bundled from the npm registry's packages (frontend/package-lock.json) into
+# api/coopkg/static/, which the wheel ships (docs/query-editor.md). Rebuilt when its sources or lockfile change.
+ASSETS := api/coopkg/static/query-editor.js api/coopkg/static/query-editor.css
+assets: $(ASSETS)
+$(ASSETS) &: frontend/package.json frontend/package-lock.json frontend/build.mjs $(wildcard frontend/src/*)
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+
 # Installs the project and serves the shipped graph on the embedded store.
-serve: $(BIN)/python
+serve: $(BIN)/python assets
 	$(BIN)/pip install --quiet .
 	$(BIN)/coopkg serve
 
@@ -29,7 +36,7 @@ lint: $(BIN)/python
 	$(BIN)/mypy
 
 # Installs everything (project, test tools, Debian's Chromium) and runs lint, types and the whole suite.
-test: $(BIN)/python system-deps
+test: $(BIN)/python system-deps assets
 	$(BIN)/pip install --quiet -e '.[test]'
 	$(MAKE) lint
 	$(BIN)/pytest

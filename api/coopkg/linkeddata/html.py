@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -28,12 +29,14 @@ from coopkg.linkeddata.views import (
     safe_href,
     source_span,
 )
-from coopkg.queries import QueryRegistry, bind, inline_values
+from coopkg.queries import NamedQuery, QueryRegistry, bind, inline_values
 from coopkg.rdf.namespaces import DEF, ID, ONTOLOGY, PREFIXES, RDF_TYPE, SDG, compact, local_href
 from coopkg.store.base import SelectResult, Store
 
-# Runs the editor's SPARQL text the way /sparql does: a table (SELECT) or a boolean (ASK).
-TextRunner = Callable[[str], Awaitable[SelectResult | bool]]
+# Runs the editor's SPARQL text the way /sparql does: its form (select, ask, construct, describe) and a table
+# (SELECT; CONSTRUCT and DESCRIBE as subject/predicate/object rows) or a boolean (ASK).
+TextRunner = Callable[[str], Awaitable[tuple[str, SelectResult | bool]]]
+_EXAMPLE_VALUE = re.compile(r"e\.g\. (\S+)")
 
 _KIND_WORD = {"section": "section", "area": "area", "framework": "framework", "agency": "agency"}
 
@@ -299,29 +302,77 @@ async def ontology(site: Site, store: Store, request: Request, lang: Lang) -> st
 # ---- the query page ---------------------------------------------------------------------------------------
 
 
+# Every results format /sparql answers in, by query form: (link text, `format=` name).
+RESULT_DOWNLOADS = (("SPARQL JSON", "json"), ("SPARQL XML", "xml"), ("CSV", "csv"), ("TSV", "tsv"))
+GRAPH_DOWNLOADS = (
+    ("Turtle", "ttl"),
+    ("N-Triples", "nt"),
+    ("JSON-LD", "jsonld"),
+    ("RDF/XML", "rdfxml"),
+    ("N-Quads", "nq"),
+    ("TriG", "trig"),
+)
+_NUMERIC = {
+    f"{PREFIXES['xsd']}{name}"
+    for name in ("integer", "decimal", "double", "float", "int", "long", "short", "nonNegativeInteger")
+}
+
+
 def result_cells(result: SelectResult, labeller: Labeller) -> list[list[dict[str, str | None]]]:
-    """Table cells: IRIs as links (ours to this host) with compact text, literals with their language."""
+    """Table cells: IRIs as links (ours to this host) labelled in the page's language, with the compact IRI
+    as a title; literals with their language; numbers marked so a sorted column sorts them as numbers."""
     rows = []
     for row in result.rows:
         cells: list[dict[str, str | None]] = []
         for name in result.variables:
             term = row.get(name)
+            cell: dict[str, str | None] = dict.fromkeys(("href", "lang", "title", "number")) | {"text": ""}
             if isinstance(term, ox.NamedNode):
-                cells.append(
-                    {"text": compact(term.value), "href": safe_href(local_href(term.value)), "lang": None}
-                )
+                link = labeller.link(term.value)
+                cell |= {"text": link.label, "href": safe_href(link.href), "lang": link.lang}
+                cell["title"] = compact(term.value) if link.label != compact(term.value) else None
             elif isinstance(term, ox.Literal):
-                cells.append({"text": term.value, "href": None, "lang": term.language})
-            elif term is None:
-                cells.append({"text": "", "href": None, "lang": None})
-            else:
-                cells.append({"text": str(term), "href": None, "lang": None})
+                cell |= {"text": term.value, "lang": term.language}
+                if term.datatype.value in _NUMERIC:
+                    cell["number"] = term.value
+            elif term is not None:
+                cell["text"] = str(term)
+            cells.append(cell)
         rows.append(cells)
     return rows
 
 
+def example_text(query: NamedQuery) -> str:
+    """The named query's text with its parameters bound to their defaults or the example its description
+    gives (`e.g. <value>`), as the editor's menu of examples loads it; unbound if no example is known."""
+    values: dict[str, str] = {}
+    for param in query.params:
+        value = param.default
+        if value is None and (found := _EXAMPLE_VALUE.search(param.description)):
+            value = found.group(1).rstrip(",.;)")
+        if value is None:
+            return query.text
+        values[param.name] = value
+    try:
+        return inline_values(query.text, bind(query, values))
+    except CoopkgError:  # an example in a description that does not fit its type: show the text unbound
+        return query.text
+
+
+def _downloads(text: str, kind: str) -> list[tuple[str, str]]:
+    names = GRAPH_DOWNLOADS if kind in ("construct", "describe") else RESULT_DOWNLOADS
+    return [(label, "/sparql?" + urlencode({"query": text, "format": name})) for label, name in names]
+
+
 async def query_page(
-    site: Site, store: Store, request: Request, lang: Lang, registry: QueryRegistry, run_text: TextRunner
+    site: Site,
+    store: Store,
+    request: Request,
+    lang: Lang,
+    registry: QueryRegistry,
+    run_text: TextRunner,
+    *,
+    style_nonce: str = "",
 ) -> tuple[str, int]:
     """The query page: the editor, the named queries as runnable examples, and a result table.
 
@@ -343,20 +394,18 @@ async def query_page(
             values = {key[2:]: value for key, value in params.items() if key.startswith("p.")}
             query_text = named.text
             result = await store.select(inline_values(named.text, bind(named, values)))
-            coopkg = f"/api/queries/{named.name}?" + urlencode(values)
             result_view = {
                 "title": named.title,
                 "variables": result.variables,
                 "rows": result_cells(result, Labeller(await site.catalogue(store), lang)),
                 "truncated": result.truncated,
                 "boolean": None,
-                "downloads": [("CSV", coopkg + "&format=csv"), ("JSON", coopkg + "&format=json")],
+                "downloads": _downloads(inline_values(named.text, bind(named, values)), "select"),
             }
         elif params.get("query"):
             query_text = params["query"]
-            outcome = await run_text(query_text)
-            encoded = urlencode({"query": query_text})
-            downloads = [("CSV", f"/sparql?{encoded}&format=csv"), ("JSON", f"/sparql?{encoded}&format=json")]
+            kind, outcome = await run_text(query_text)
+            downloads = _downloads(query_text, kind)
             if isinstance(outcome, bool):
                 result_view = {
                     "title": None,
@@ -377,9 +426,25 @@ async def query_page(
     except CoopkgError as problem:
         error, status = problem.detail, problem.status
     named_list = [registry[name] for name in registry]
+    # What the editor script (frontend/src) reads from the page: the menu of examples, in page order.
+    editor_data = {
+        "examples": [
+            {"name": q.name, "title": q.title, "params": [p.name for p in q.params], "text": example_text(q)}
+            for q in named_list
+        ],
+        "lang": lang,
+    }
     page = site.render(
         "query.html",
-        context | {"query_text": query_text, "result": result_view, "error": error, "named": named_list},
+        context
+        | {
+            "query_text": query_text,
+            "result": result_view,
+            "error": error,
+            "named": named_list,
+            "editor_data": editor_data,
+            "style_nonce": style_nonce,
+        },
     )
     return page, status
 

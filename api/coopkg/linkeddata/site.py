@@ -32,6 +32,14 @@ PAGE_CSP = (
 )
 
 
+def editor_page_csp(style_nonce: str) -> str:
+    """The query page's policy: PAGE_CSP, plus fetches to this origin (the editor runs queries and loads its
+    completion list) and the one <style> element CodeMirror writes its editor styles into, allowed by a nonce
+    made for this response (CodeMirror's `EditorView.cspNonce`); no inline script, nothing from elsewhere."""
+    styles = f"style-src 'self' 'nonce-{style_nonce}'"
+    return PAGE_CSP.replace("style-src 'self'", styles) + "; connect-src 'self'"
+
+
 @dataclass(frozen=True)
 class Alternate:
     name: str

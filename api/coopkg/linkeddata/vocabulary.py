@@ -31,7 +31,7 @@ _DIGITS = re.compile(r"(\d+)")
 _RANK = {"class": 0, "property": 0, "goal": 0, "target": 0, "concept": 1}
 
 
-def _value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str | None:
+def _value(term: object) -> str | None:
     return term.value if isinstance(term, ox.Literal | ox.NamedNode) else None
 
 

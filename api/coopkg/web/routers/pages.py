@@ -5,6 +5,7 @@ without JavaScript."""
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +21,16 @@ from coopkg.linkeddata.describe import Description, render
 from coopkg.linkeddata.downloads import BY_NAME, void_access, write_dump
 from coopkg.linkeddata.formats import BY_MEDIA_TYPE, RDF_REPRESENTATIONS
 from coopkg.linkeddata.i18n import Lang
-from coopkg.linkeddata.site import LANG_COOKIE, PAGE_CSP, Site, base_context, page_lang, site, store
+from coopkg.linkeddata.site import (
+    LANG_COOKIE,
+    PAGE_CSP,
+    Site,
+    base_context,
+    editor_page_csp,
+    page_lang,
+    site,
+    store,
+)
 from coopkg.linkeddata.sparql_files import query_text
 from coopkg.queries import default_registry
 from coopkg.settings import Settings
@@ -151,21 +161,25 @@ async def query_page(request: Request, site_: SiteDep, store_: StoreDep) -> HTML
     settings: Settings = request.app.state.settings
     allowlist = request.app.state.service_allowlist
 
-    async def run_text(text: str) -> SelectResult | bool:
+    async def run_text(text: str) -> tuple[str, SelectResult | bool]:
         # The same pre-parse guard as /sparql (read-only, SERVICE allowlist, size and depth limits).
         info = inspect_query(text, allowlist, max_length=settings.max_body)
         if info.kind == "ask":
-            return await store_.ask(text)
+            return info.kind, await store_.ask(text)
         if info.kind == "select":
-            return await store_.select(text)
+            return info.kind, await store_.select(text)
         triples = await store_.construct(text)
         rows = [{"subject": t.subject, "predicate": t.predicate, "object": t.object} for t in triples]
-        return SelectResult(["subject", "predicate", "object"], rows)
+        return info.kind, SelectResult(["subject", "predicate", "object"], rows)
 
     lang = page_lang(request)
-    body, status = await html.query_page(site_, store_, request, lang, default_registry(), run_text)
+    nonce = secrets.token_urlsafe(18)
+    body, status = await html.query_page(
+        site_, store_, request, lang, default_registry(), run_text, style_nonce=nonce
+    )
     response = _page(request, body, lang, status)
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = editor_page_csp(nonce)
+    response.headers["Cache-Control"] = "no-store"  # a fresh nonce per response
     return response
 
 
