@@ -329,7 +329,7 @@ def result_cells(result: SelectResult, labeller: Labeller) -> list[list[dict[str
             cell: dict[str, str | None] = dict.fromkeys(("href", "lang", "title", "number")) | {"text": ""}
             if isinstance(term, ox.NamedNode):
                 link = labeller.link(term.value)
-                cell |= {"text": link.label, "href": safe_href(link.href), "lang": link.lang}
+                cell |= {"text": link.label, "href": link.href, "lang": link.lang}  # link.href is safe_href-checked
                 cell["title"] = compact(term.value) if link.label != compact(term.value) else None
             elif isinstance(term, ox.Literal):
                 cell |= {"text": term.value, "lang": term.language}
