@@ -26,7 +26,6 @@ from coopkg.linkeddata.views import (
     programmes_with_commitments,
     property_rows,
     related_commitments,
-    safe_href,
     source_span,
 )
 from coopkg.queries import NamedQuery, QueryRegistry, bind, inline_values
@@ -329,7 +328,7 @@ def result_cells(result: SelectResult, labeller: Labeller) -> list[list[dict[str
             cell: dict[str, str | None] = dict.fromkeys(("href", "lang", "title", "number")) | {"text": ""}
             if isinstance(term, ox.NamedNode):
                 link = labeller.link(term.value)
-                cell |= {"text": link.label, "href": link.href, "lang": link.lang}  # link.href is safe_href-checked
+                cell |= {"text": link.label, "href": link.href, "lang": link.lang}  # href: safe_href-checked
                 cell["title"] = compact(term.value) if link.label != compact(term.value) else None
             elif isinstance(term, ox.Literal):
                 cell |= {"text": term.value, "lang": term.language}
