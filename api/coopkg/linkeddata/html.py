@@ -32,7 +32,7 @@ from coopkg.queries import NamedQuery, QueryRegistry, bind, inline_values
 from coopkg.rdf.namespaces import DEF, ID, ONTOLOGY, PREFIXES, RDF_TYPE, SDG, compact, local_href
 from coopkg.store.base import SelectResult, Store
 
-# Runs the editor's SPARQL text the way /sparql does: its form (select, ask, construct, describe) and a table
+# Runs the editor's SPARQL text the way /sparql does: its QueryKind (select, ask, graph) and a table
 # (SELECT; CONSTRUCT and DESCRIBE as subject/predicate/object rows) or a boolean (ASK).
 TextRunner = Callable[[str], Awaitable[tuple[str, SelectResult | bool]]]
 _EXAMPLE_VALUE = re.compile(r"e\.g\. (\S+)")
@@ -359,7 +359,7 @@ def example_text(query: NamedQuery) -> str:
 
 
 def _downloads(text: str, kind: str) -> list[tuple[str, str]]:
-    names = GRAPH_DOWNLOADS if kind in ("construct", "describe") else RESULT_DOWNLOADS
+    names = GRAPH_DOWNLOADS if kind == "graph" else RESULT_DOWNLOADS  # QueryKind: CONSTRUCT, DESCRIBE
     return [(label, "/sparql?" + urlencode({"query": text, "format": name})) for label, name in names]
 
 
