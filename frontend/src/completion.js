@@ -67,7 +67,7 @@ export function sparqlCompletion(vocabulary, lang) {
       names.delete(variable.text);
       return { from: variable.from, options: [...names].map((name) => ({ label: name, type: "variable" })) };
     }
-    const word = context.matchBefore(/[A-Za-z_][\w.-]*:?[\w.-]*/);
+    const word = context.matchBefore(/[\p{L}_][\p{L}\p{N}_.-]*:?[\p{L}\p{N}_.-]*/u);
     if (!word && !context.explicit) return null;
     const from = word ? word.from : context.pos;
     const typed = word ? word.text : "";
@@ -79,7 +79,14 @@ export function sparqlCompletion(vocabulary, lang) {
       for (const prefix of Object.keys(data.prefixes)) options.push({ label: `${prefix}:`, type: "namespace", boost: -1 });
       for (const term of data.terms) if (term.kind !== "target") options.push(termOption(term, lang, data.prefixes));
       for (const keyword of KEYWORDS) options.push({ label: keyword, type: "keyword", boost: -2 });
+      // By label too, in both languages: typing 承诺 or "water" offers coop:Commitment or sdg:6.
+      for (const term of data.terms) {
+        for (const text of new Set(Object.values(term.label || {}))) {
+          const option = termOption(term, lang, data.prefixes);
+          options.push({ ...option, label: text, displayLabel: text.length > 60 ? text.slice(0, 59) + "…" : text, detail: term.name, boost: -3 });
+        }
+      }
     }
-    return { from, options, validFor: /^[\w.:-]*$/ };
+    return { from, options, validFor: /^[\p{L}\p{N}_.:-]*$/u };
   };
 }

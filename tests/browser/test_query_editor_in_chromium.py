@@ -110,13 +110,23 @@ def test_completion_offers_our_terms_and_adds_their_prefix(editor: tuple[Any, li
     option = page.locator(".cm-tooltip-autocomplete li", has_text="coop:Commitment").first
     option.wait_for()
     assert "承诺" in option.inner_text()  # with its labels
-    page.keyboard.press("Enter")
+    option.click()  # (Enter works too, once CodeMirror's 75 ms interaction delay has passed)
     text = editor_text(page)
     assert "?c a coop:Commitment" in text
     assert text.startswith("PREFIX coop: <https://w3id.org/coopkg/def#>\n")
     # SDG goals are terms too.
     page.keyboard.type(" . ?c coop:hasAlignment/coop:alignedTo sdg:1")
     page.locator(".cm-tooltip-autocomplete li", has_text="sdg:14").first.wait_for()
+    # Terms are found by their labels too, in either language.
+    type_query(page, "SELECT ?c WHERE { ?c a ")
+    page.keyboard.type("承诺")
+    page.locator(".cm-tooltip-autocomplete li", has_text="coop:Commitment").first.wait_for()
+    page.keyboard.press("Escape")
+    page.keyboard.type(" . ?c coop:hasAlignment/coop:alignedTo sanitation")
+    option = page.locator(".cm-tooltip-autocomplete li", has_text="Clean water and sanitation").first
+    option.wait_for()
+    option.click()
+    assert editor_text(page).endswith("coop:alignedTo sdg:6")
 
 
 def test_syntax_error_is_marked_before_running(editor: tuple[Any, list[str]], live_server: str) -> None:
@@ -173,3 +183,26 @@ def test_axe_finds_no_wcag_aa_violations(editor: tuple[Any, list[str]]) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 1100})
     page.screenshot(path=str(SHOTS / "query.png"), full_page=False)
+
+
+def test_a_refused_query_shows_the_servers_reason_in_place(editor: tuple[Any, list[str]]) -> None:
+    page, _ = editor
+    type_query(page, "DELETE WHERE { ?s ?p ?o }")
+    page.keyboard.press("Control+Enter")
+    alert = page.locator("#query-output [role=alert]")
+    alert.wait_for()
+    assert "read-only" in alert.inner_text()
+    assert page.locator(".cm-editor").is_visible()  # the editor keeps the text to fix
+
+
+def test_the_editor_speaks_chinese_on_the_chinese_page(page: Any, live_server: str) -> None:
+    if not BUNDLE.is_file():
+        pytest.skip(f"{BUNDLE.name} is not built: run `make assets`")
+    page.goto(f"{live_server}/query?lang=zh")
+    page.wait_for_selector(".cm-content")
+    assert page.get_by_label("示例").count() == 1
+    type_query(page, COUNT_QUERY)
+    page.keyboard.press("Control+Enter")
+    page.get_by_label("筛选行").wait_for()
+    assert page.locator(".results-status").inner_text().startswith("第 1–25 行")
+    assert "lang=zh" in page.url
