@@ -3,13 +3,13 @@
 // and SDG goals, the named queries as a menu of examples, Ctrl+Enter (Cmd+Enter) to run, and an enhanced
 // results table with a bar chart. Without this script the page is a plain form that runs the query by GET.
 import { autocompletion } from "@codemirror/autocomplete";
-import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
+import { HighlightStyle, LanguageSupport, syntaxHighlighting } from "@codemirror/language";
 import { lintGutter } from "@codemirror/lint";
 import { EditorState, Prec } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
-import { tags } from "@lezer/highlight";
+import { styleTags, tags } from "@lezer/highlight";
 import { basicSetup } from "codemirror";
-import { sparql } from "codemirror-lang-sparql";
+import { SparqlLanguage } from "codemirror-lang-sparql";
 import { sparqlCompletion } from "./completion.js";
 import { sparqlLinter } from "./lint.js";
 import { words } from "./messages.js";
@@ -29,6 +29,11 @@ const highlight = HighlightStyle.define([
 
 // The nonce the page's CSP allows for CodeMirror's <style> element, from this script's own element.
 const STYLE_NONCE = document.currentScript ? document.currentScript.nonce : "";
+
+// The grammar tags prefixed names only in some positions: tag them everywhere (coop:hasAlignment in a path too).
+const sparql = new LanguageSupport(
+  SparqlLanguage.configure({ props: [styleTags({ "Pname_ns Pname_ln": tags.typeName, A_predicate: tags.keyword })] }),
+);
 
 function pageData() {
   const node = document.getElementById("query-editor-data");
@@ -66,7 +71,7 @@ function start() {
       extensions: [
         Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => { run(); return true; } }])),
         basicSetup,
-        sparql(),
+        sparql,
         syntaxHighlighting(highlight),
         autocompletion({ override: [sparqlCompletion(() => vocabulary, lang)], activateOnTyping: true }),
         sparqlLinter(() => vocabulary),
