@@ -14,6 +14,7 @@ $(BIN)/python:
 ASSETS := api/coopkg/static/query-editor.js api/coopkg/static/query-editor.css
 assets: $(ASSETS)
 $(ASSETS) &: frontend/package.json frontend/package-lock.json frontend/build.mjs $(wildcard frontend/src/*)
+	@command -v npm >/dev/null || { echo "make assets needs Node.js and npm (the query editor is built from frontend/)"; exit 2; }
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
 
 # Installs the project and serves the shipped graph on the embedded store.
