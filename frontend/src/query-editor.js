@@ -112,7 +112,7 @@ function start() {
       view.focus();
     });
     bar.append(menuLabel, menu);
-    label.after(bar);
+    host.before(bar);
   }
 
   form.addEventListener("submit", (event) => {
@@ -120,23 +120,39 @@ function start() {
     run();
   });
 
+  let latest = 0; // only the newest run may fill the results (Ctrl+Enter pressed twice)
+
+  function message(className, text) {
+    const paragraph = document.createElement("p");
+    paragraph.className = className;
+    if (className === "warning") paragraph.setAttribute("role", "alert");
+    paragraph.textContent = text;
+    return paragraph;
+  }
+
   async function run() {
+    const ticket = ++latest;
     const text = view.state.doc.toString();
     textarea.value = text;
     const params = new URLSearchParams({ lang, query: text });
     const url = `${form.getAttribute("action") || "/query"}?${params}`;
     const output = document.getElementById("query-output");
     output.setAttribute("aria-busy", "true");
-    output.replaceChildren(Object.assign(document.createElement("p"), { className: "note", textContent: t.running }));
+    output.replaceChildren(message("note", t.running));
+    let nodes;
     try {
       const response = await fetch(url, { headers: { Accept: "text/html" } });
       const page = new DOMParser().parseFromString(await response.text(), "text/html");
       const fresh = page.getElementById("query-output");
-      output.replaceChildren(...(fresh ? [...fresh.childNodes].map((node) => document.importNode(node, true)) : []));
-      history.pushState({ query: text }, "", url);
+      nodes = fresh
+        ? [...fresh.childNodes].map((node) => document.importNode(node, true))
+        : [message("warning", `${t.failed}: HTTP ${response.status}`)];
+      if (ticket === latest && fresh) history.pushState({ query: text }, "", url);
     } catch (error) {
-      output.replaceChildren(Object.assign(document.createElement("p"), { className: "warning", role: "alert", textContent: `${t.failed}: ${error}` }));
+      nodes = [message("warning", `${t.failed}: ${error}`)];
     }
+    if (ticket !== latest) return;
+    output.replaceChildren(...nodes);
     output.removeAttribute("aria-busy");
     enhanceTable(output.querySelector("table.results"));
   }
