@@ -221,3 +221,16 @@ def test_the_editor_speaks_chinese_on_the_chinese_page(page: Any, live_server: s
     page.get_by_label("筛选行").wait_for()
     assert page.locator(".results-status").inner_text().startswith("第 1–25 行")
     assert "lang=zh" in page.url
+
+
+def test_axe_finds_no_wcag_aa_violations_on_the_plain_form(page: Any, live_server: str) -> None:
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed: run `make assets` (npm ci in frontend/)")
+    # The page as a reader without JavaScript gets it: the editor's script never arrives. (Scripts stay on
+    # for the page itself, since axe cannot be evaluated in a page whose JavaScript is disabled.)
+    page.route("**/static/query-editor.js", lambda route: route.abort())
+    page.goto(f"{live_server}/query?lang=en&name=areas")
+    assert page.locator("#query-text").is_visible()
+    assert page.locator(".cm-editor").count() == 0
+    assert page.locator("table.results tbody tr").count() == 11
+    assert _axe_violations(page) == []
