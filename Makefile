@@ -31,10 +31,11 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "missing Debian packages:$$missing (browser tests will be skipped)"; fi; fi
 
-lint: $(BIN)/python
+lint: $(BIN)/python assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	cd frontend && npm run --silent lint
 
 # Installs everything (project, test tools, Debian's Chromium) and runs lint, types and the whole suite.
 test: $(BIN)/python system-deps assets

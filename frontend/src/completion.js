@@ -74,16 +74,25 @@ export function sparqlCompletion(vocabulary, lang) {
     const options = [];
     if (typed.includes(":")) {
       const prefix = typed.slice(0, typed.indexOf(":") + 1);
-      for (const term of data.terms) if (term.name.startsWith(prefix)) options.push(termOption(term, lang, data.prefixes));
+      for (const term of data.terms)
+        if (term.name.startsWith(prefix)) options.push(termOption(term, lang, data.prefixes));
     } else {
-      for (const prefix of Object.keys(data.prefixes)) options.push({ label: `${prefix}:`, type: "namespace", boost: -1 });
-      for (const term of data.terms) if (term.kind !== "target") options.push(termOption(term, lang, data.prefixes));
+      for (const prefix of Object.keys(data.prefixes))
+        options.push({ label: `${prefix}:`, type: "namespace", boost: -1 });
+      for (const term of data.terms)
+        if (term.kind !== "target") options.push(termOption(term, lang, data.prefixes));
       for (const keyword of KEYWORDS) options.push({ label: keyword, type: "keyword", boost: -2 });
       // By label too, in both languages: typing 承诺 or "water" offers coop:Commitment or sdg:6.
       for (const term of data.terms) {
         for (const text of new Set(Object.values(term.label || {}))) {
           const option = termOption(term, lang, data.prefixes);
-          options.push({ ...option, label: text, displayLabel: text.length > 60 ? text.slice(0, 59) + "…" : text, detail: term.name, boost: -3 });
+          options.push({
+            ...option,
+            label: text,
+            displayLabel: text.length > 60 ? text.slice(0, 59) + "…" : text,
+            detail: term.name,
+            boost: -3,
+          });
         }
       }
     }

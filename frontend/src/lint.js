@@ -58,7 +58,13 @@ function syntaxError(state, tree, t) {
   }
   const text = state.sliceDoc(from, Math.min(to, from + 30)).trim();
   const message = text && to < length ? t.unexpected(`“${text}”`) : t.incomplete;
-  return { from, to: Math.max(to, from + (length > from ? 1 : 0)), severity: "error", message: `${t.syntax}: ${message}`, source: "SPARQL" };
+  return {
+    from,
+    to: Math.max(to, from + (length > from ? 1 : 0)),
+    severity: "error",
+    message: `${t.syntax}: ${message}`,
+    source: "SPARQL",
+  };
 }
 
 export function sparqlLinter(vocabulary) {
@@ -92,7 +98,10 @@ export function sparqlLinter(vocabulary) {
                     name: t.addPrefix(prefix),
                     apply(target) {
                       const current = target.state;
-                      const at = prefixInsertPosition(current, ensureSyntaxTree(current, current.doc.length, 1000) || tree);
+                      const at = prefixInsertPosition(
+                        current,
+                        ensureSyntaxTree(current, current.doc.length, 1000) || tree,
+                      );
                       target.dispatch({ changes: { from: at, insert: prefixLine(prefix, namespace) } });
                     },
                   },

@@ -32,7 +32,9 @@ const STYLE_NONCE = document.currentScript ? document.currentScript.nonce : "";
 
 // The grammar tags prefixed names only in some positions: tag them everywhere (coop:hasAlignment in a path too).
 const sparql = new LanguageSupport(
-  SparqlLanguage.configure({ props: [styleTags({ "Pname_ns Pname_ln": tags.typeName, A_predicate: tags.keyword })] }),
+  SparqlLanguage.configure({
+    props: [styleTags({ "Pname_ns Pname_ln": tags.typeName, A_predicate: tags.keyword })],
+  }),
 );
 
 function pageData() {
@@ -54,7 +56,9 @@ function start() {
   let vocabulary = { prefixes: {}, terms: [] };
   fetch("/api/vocabulary", { headers: { Accept: "application/json" } })
     .then((response) => (response.ok ? response.json() : null))
-    .then((document_) => { if (document_) vocabulary = document_; })
+    .then((document_) => {
+      if (document_) vocabulary = document_;
+    })
     .catch(() => {});
 
   const label = form.querySelector('label[for="query-text"]');
@@ -69,7 +73,17 @@ function start() {
     state: EditorState.create({
       doc: textarea.value,
       extensions: [
-        Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => { run(); return true; } }])),
+        Prec.highest(
+          keymap.of([
+            {
+              key: "Mod-Enter",
+              run: () => {
+                run();
+                return true;
+              },
+            },
+          ]),
+        ),
         basicSetup,
         sparql,
         syntaxHighlighting(highlight),
@@ -77,7 +91,12 @@ function start() {
         sparqlLinter(() => vocabulary),
         EditorView.cspNonce.of(STYLE_NONCE || ""),
         lintGutter(),
-        EditorView.contentAttributes.of({ "aria-labelledby": label ? label.id : "", "aria-describedby": "query-hint", lang: "en", spellcheck: "false" }),
+        EditorView.contentAttributes.of({
+          "aria-labelledby": label ? label.id : "",
+          "aria-describedby": "query-hint",
+          lang: "en",
+          spellcheck: "false",
+        }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) textarea.value = update.state.doc.toString();
         }),

@@ -28,7 +28,12 @@ export function enhanceTable(table) {
   table.dataset.enhanced = "yes";
   const t = words();
   const tbody = table.tBodies[0];
-  const rows = [...tbody.rows].map((row, index) => ({ row, index, values: [...row.cells].map(cellValue), text: row.textContent.toLowerCase() }));
+  const rows = [...tbody.rows].map((row, index) => ({
+    row,
+    index,
+    values: [...row.cells].map(cellValue),
+    text: row.textContent.toLowerCase(),
+  }));
   const headers = [...table.tHead.rows[0].cells];
   const state = { sortColumn: -1, ascending: true, filter: "", size: PAGE_SIZES[0], page: 0 };
 
@@ -39,7 +44,8 @@ export function enhanceTable(table) {
   const sizeId = "results-size";
   const sizeLabel = element("label", { for: sizeId }, t.perPage);
   const size = element("select", { id: sizeId });
-  for (const value of PAGE_SIZES) size.append(element("option", { value: String(value) }, value ? String(value) : t.all));
+  for (const value of PAGE_SIZES)
+    size.append(element("option", { value: String(value) }, value ? String(value) : t.all));
   const previous = element("button", { type: "button", class: "secondary" }, t.previous);
   const next = element("button", { type: "button", class: "secondary" }, t.next);
   const status = element("span", { class: "results-status", role: "status", "aria-live": "polite" });
@@ -64,7 +70,9 @@ export function enhanceTable(table) {
     let list = state.filter ? rows.filter((r) => r.text.includes(state.filter)) : rows.slice();
     if (state.sortColumn >= 0) {
       const c = state.sortColumn;
-      list.sort((a, b) => (state.ascending ? 1 : -1) * compare(a.values[c], b.values[c]) || a.index - b.index);
+      list.sort(
+        (a, b) => (state.ascending ? 1 : -1) * compare(a.values[c], b.values[c]) || a.index - b.index,
+      );
     }
     return list;
   }
@@ -77,7 +85,8 @@ export function enhanceTable(table) {
     const shown = state.size ? list.slice(start, start + state.size) : list;
     tbody.replaceChildren(...shown.map((r) => r.row));
     headers.forEach((th, column) => {
-      if (column === state.sortColumn) th.setAttribute("aria-sort", state.ascending ? "ascending" : "descending");
+      if (column === state.sortColumn)
+        th.setAttribute("aria-sort", state.ascending ? "ascending" : "descending");
       else th.removeAttribute("aria-sort");
     });
     status.textContent = t.shown(list.length ? start + 1 : 0, start + shown.length, list.length);
@@ -95,10 +104,20 @@ export function enhanceTable(table) {
     state.page = 0;
     render();
   });
-  previous.addEventListener("click", () => { state.page -= 1; render(); });
-  next.addEventListener("click", () => { state.page += 1; render(); });
+  previous.addEventListener("click", () => {
+    state.page -= 1;
+    render();
+  });
+  next.addEventListener("click", () => {
+    state.page += 1;
+    render();
+  });
   render();
-  drawChart(table, headers.map((th, i) => buttons[i].textContent), rows);
+  drawChart(
+    table,
+    headers.map((th, i) => buttons[i].textContent),
+    rows,
+  );
 }
 
 // A horizontal bar chart (SVG, drawn here: no chart library, no styles inline) of the first number column
@@ -115,7 +134,9 @@ function svg(tag, attributes = {}, text = "") {
 export function chartColumns(names, rows) {
   if (rows.length < 2 || rows.length > 60) return null;
   const numeric = names.findIndex((_, c) => rows.every((r) => typeof r.values[c] === "number"));
-  const label = names.findIndex((_, c) => rows.every((r) => typeof r.values[c] === "string" && r.values[c] !== ""));
+  const label = names.findIndex((_, c) =>
+    rows.every((r) => typeof r.values[c] === "string" && r.values[c] !== ""),
+  );
   return numeric < 0 || label < 0 ? null : { numeric, label };
 }
 
@@ -125,12 +146,25 @@ function drawChart(table, names, rows) {
   const t = words();
   const ordered = rows.slice().sort((a, b) => b.values[columns.numeric] - a.values[columns.numeric]);
   const max = Math.max(...ordered.map((r) => r.values[columns.numeric]), 0) || 1;
-  const barHeight = 22, labelWidth = 300, chartWidth = 420, gap = 6;
+  const barHeight = 22,
+    labelWidth = 300,
+    chartWidth = 420,
+    gap = 6;
   const height = ordered.length * (barHeight + gap) + gap;
   const titleId = "results-chart-title";
   const figure = element("figure", { class: "results-chart" });
-  const caption = element("figcaption", { id: titleId }, t.chart(names[columns.numeric], names[columns.label]));
-  const picture = svg("svg", { viewBox: `0 0 ${labelWidth + chartWidth + 60} ${height}`, role: "img", "aria-labelledby": titleId, width: labelWidth + chartWidth + 60, height });
+  const caption = element(
+    "figcaption",
+    { id: titleId },
+    t.chart(names[columns.numeric], names[columns.label]),
+  );
+  const picture = svg("svg", {
+    viewBox: `0 0 ${labelWidth + chartWidth + 60} ${height}`,
+    role: "img",
+    "aria-labelledby": titleId,
+    width: labelWidth + chartWidth + 60,
+    height,
+  });
   ordered.forEach((r, i) => {
     const y = gap + i * (barHeight + gap);
     const value = r.values[columns.numeric];
@@ -139,9 +173,27 @@ function drawChart(table, names, rows) {
     const width = Math.max(1, (value / max) * chartWidth);
     const group = svg("g");
     group.append(svg("title", {}, `${text}: ${value}`));
-    group.append(svg("text", { x: labelWidth - 8, y: y + barHeight / 2, "text-anchor": "end", "dominant-baseline": "central", class: "label" }, shown));
+    group.append(
+      svg(
+        "text",
+        {
+          x: labelWidth - 8,
+          y: y + barHeight / 2,
+          "text-anchor": "end",
+          "dominant-baseline": "central",
+          class: "label",
+        },
+        shown,
+      ),
+    );
     group.append(svg("rect", { x: labelWidth, y, width, height: barHeight, class: "bar" }));
-    group.append(svg("text", { x: labelWidth + width + 6, y: y + barHeight / 2, "dominant-baseline": "central", class: "value" }, String(value)));
+    group.append(
+      svg(
+        "text",
+        { x: labelWidth + width + 6, y: y + barHeight / 2, "dominant-baseline": "central", class: "value" },
+        String(value),
+      ),
+    );
     picture.append(group);
   });
   figure.append(caption, picture);
