@@ -35,6 +35,8 @@ export function enhanceTable(table) {
     text: row.textContent.toLowerCase(),
   }));
   const headers = [...table.tHead.rows[0].cells];
+  const names = headers.map((th) => th.textContent.trim());
+  const columns = chartColumns(names, rows); // decided on the whole result; redrawn for the filtered rows
   const state = { sortColumn: -1, ascending: true, filter: "", size: PAGE_SIZES[0], page: 0 };
 
   const controls = element("div", { class: "results-controls" });
@@ -52,8 +54,8 @@ export function enhanceTable(table) {
   controls.append(filterLabel, filter, sizeLabel, size, previous, status, next);
   table.closest(".table-wrap").before(controls);
 
-  const buttons = headers.map((th, column) => {
-    const name = th.textContent.trim();
+  headers.forEach((th, column) => {
+    const name = names[column];
     const button = element("button", { type: "button", class: "sort", title: t.sortBy(name) }, name);
     th.textContent = "";
     th.append(button);
@@ -63,7 +65,6 @@ export function enhanceTable(table) {
       state.page = 0;
       render();
     });
-    return button;
   });
 
   function visible() {
@@ -89,6 +90,7 @@ export function enhanceTable(table) {
         th.setAttribute("aria-sort", state.ascending ? "ascending" : "descending");
       else th.removeAttribute("aria-sort");
     });
+    if (columns) drawChart(table, names, list, columns);
     status.textContent = t.shown(list.length ? start + 1 : 0, start + shown.length, list.length);
     previous.disabled = state.page === 0;
     next.disabled = state.page >= pages - 1;
@@ -113,15 +115,11 @@ export function enhanceTable(table) {
     render();
   });
   render();
-  drawChart(
-    table,
-    headers.map((th, i) => buttons[i].textContent),
-    rows,
-  );
 }
 
 // A horizontal bar chart (SVG, drawn here: no chart library, no styles inline) of the first number column
-// against the first text column, for results of 2 to 60 rows whose number column is filled in every row.
+// against the first text column, for results of 2 to 60 rows whose number column is filled in every row; it
+// shows the rows the filter keeps.
 const SVG = "http://www.w3.org/2000/svg";
 
 function svg(tag, attributes = {}, text = "") {
@@ -140,9 +138,11 @@ export function chartColumns(names, rows) {
   return numeric < 0 || label < 0 ? null : { numeric, label };
 }
 
-function drawChart(table, names, rows) {
-  const columns = chartColumns(names, rows);
-  if (!columns) return;
+function drawChart(table, names, rows, columns) {
+  const wrap = table.closest(".table-wrap");
+  const previous = wrap.parentElement.querySelector("figure.results-chart");
+  if (previous) previous.remove();
+  if (rows.length === 0) return;
   const t = words();
   const ordered = rows.slice().sort((a, b) => b.values[columns.numeric] - a.values[columns.numeric]);
   const max = Math.max(...ordered.map((r) => r.values[columns.numeric]), 0) || 1;
@@ -197,5 +197,5 @@ function drawChart(table, names, rows) {
     picture.append(group);
   });
   figure.append(caption, picture);
-  table.closest(".table-wrap").after(figure);
+  wrap.after(figure);
 }

@@ -113,6 +113,8 @@ def test_results_sort_filter_page_and_chart(editor: tuple[Any, list[str]]) -> No
     assert all("commitment" in text.lower() for text in texts)
     chart = page.locator("figure.results-chart svg[role=img]")
     assert chart.is_visible()
+    assert chart.locator("rect.bar").count() == len(texts)  # the chart shows the rows the filter keeps
+    page.get_by_label("Filter rows").fill("")
     assert chart.locator("rect.bar").count() == total
     assert "n by class" in page.locator("figure.results-chart figcaption").inner_text()
 
