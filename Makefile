@@ -12,10 +12,13 @@ $(BIN)/python:
 # The query page's SPARQL editor, bundled from the npm registry's packages (frontend/package-lock.json) into
 # api/coopkg/static/, which the wheel ships (docs/query-editor.md). Rebuilt when its sources or lockfile change.
 ASSETS := api/coopkg/static/query-editor.js api/coopkg/static/query-editor.css
+NODE_MODULES := frontend/node_modules/.package-lock.json
 assets: $(ASSETS)
-$(ASSETS) &: frontend/package.json frontend/package-lock.json frontend/build.mjs $(wildcard frontend/src/*)
+$(NODE_MODULES): frontend/package.json frontend/package-lock.json
 	@command -v npm >/dev/null || { echo "make assets needs Node.js and npm (the query editor is built from frontend/)"; exit 2; }
-	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+$(ASSETS) &: $(NODE_MODULES) frontend/build.mjs $(wildcard frontend/src/*)
+	cd frontend && npm run --silent build
 
 # Installs the project and serves the shipped graph on the embedded store.
 serve: $(BIN)/python assets
@@ -31,7 +34,7 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "missing Debian packages:$$missing (browser tests will be skipped)"; fi; fi
 
-lint: $(BIN)/python assets
+lint: $(BIN)/python $(NODE_MODULES)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
