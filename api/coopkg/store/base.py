@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
+from coopkg.sparql.inspection import QueryKind
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = dict[str, Term]
-QueryKind = Literal["select", "ask", "graph"]
+__all__ = ["Dataset", "QueryKind", "QueryRequest", "QueryResponse", "Row", "SelectResult", "Store", "Term"]
 
 
 @dataclass(frozen=True)

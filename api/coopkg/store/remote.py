@@ -51,11 +51,12 @@ from coopkg.errors import (
     UnusableInput,
 )
 from coopkg.rdf.namespaces import readable_prefixes
-from coopkg.sparql.inspection import ServiceAllowlist, inspect_query, tokens
+from coopkg.sparql.inspection import ServiceAllowlist, expect_kind, inspect_query
+from coopkg.sparql.lexer import tokens
 from coopkg.sparql.text import inline_values
 from coopkg.store.base import Dataset, QueryKind, QueryRequest, QueryResponse, Row, SelectResult, Term
 from coopkg.store.engine import GRAPH_FORMATS, RESULTS_FORMATS
-from coopkg.store.results import N_TRIPLES, RESULTS_JSON, TRANSFER_FORMAT, TSV, expect_kind
+from coopkg.store.results import N_TRIPLES, RESULTS_JSON, TRANSFER_FORMAT, TSV
 
 if TYPE_CHECKING:
     from coopkg.settings import Settings
