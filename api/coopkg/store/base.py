@@ -78,6 +78,10 @@ class Store(Protocol):
         """Run a protocol request and stream its result serialised as `request.media_type`."""
         ...
 
+    async def quads(self) -> Sequence[ox.Quad]:
+        """Every quad of the served data, named graphs kept, whatever the row limit (the downloads)."""
+        ...
+
     async def health(self) -> bool:
         """True when the backend answers a trivial ASK."""
         ...

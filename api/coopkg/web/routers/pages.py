@@ -25,7 +25,6 @@ from coopkg.linkeddata.sparql_files import query_text
 from coopkg.queries import default_registry
 from coopkg.sparql.inspection import inspect_query
 from coopkg.store.base import SelectResult, Store
-from coopkg.store.data import sources_for
 from coopkg.web.conneg import negotiate, prefers_html
 from coopkg.web.dependencies import (
     LANG_COOKIE,
@@ -196,9 +195,7 @@ async def downloads(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLR
     summary="The whole graph (coopkg.trig, .nq, .ttl, .nt, .jsonld) or the commitments as CSV",
     responses={200: {"content": {"application/trig": {}, "text/turtle": {}, "text/csv": {}}}},
 )
-async def download(
-    name: str, request: Request, site_: SiteDep, store_: StoreDep, settings: SettingsDep
-) -> Response:
+async def download(name: str, request: Request, site_: SiteDep, store_: StoreDep) -> Response:
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
     if name == "commitments.csv":
         catalogue = await site_.catalogue(store_)
@@ -210,9 +207,9 @@ async def download(
     version = store_.version
     body = site_.rendered.get(version, ("dump", name))
     if body is None:
-        sources = sources_for(settings.data)
+        quads = await store_.quads()  # the data the store serves: the remote store's in remote mode
         context_url = _base_url(request) + "/context.jsonld"
-        body = await asyncio.to_thread(write_dump, sources, dump, context_url)
+        body = await asyncio.to_thread(write_dump, quads, dump, context_url)
         site_.rendered.put(version, ("dump", name), body)
     charset = "; charset=utf-8"
     return Response(body, media_type=dump.media_type + charset, headers=disposition)
