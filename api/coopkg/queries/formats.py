@@ -13,16 +13,12 @@ import unicodedata
 
 import pyoxigraph as ox
 
+from coopkg.rdf.namespaces import PREFIXES
 from coopkg.store.base import SelectResult, Term
 
 # Display prefixes for the table only; CSV and JSON keep full IRIs.
-TABLE_PREFIXES = (
-    ("id:", "https://w3id.org/coopkg/id/"),
-    ("coop:", "https://w3id.org/coopkg/def#"),
-    ("sdg:", "http://metadata.un.org/sdg/"),
-    ("xsd:", "http://www.w3.org/2001/XMLSchema#"),
-)
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+TABLE_PREFIXES = tuple((f"{name}:", PREFIXES[name]) for name in ("id", "coop", "sdg", "xsd"))
+_XSD_STRING = PREFIXES["xsd"] + "string"
 
 
 def display_width(text: str) -> int:

@@ -50,6 +50,7 @@ from coopkg.errors import (
     StoreUnavailable,
     UnusableInput,
 )
+from coopkg.rdf.dataset import GRAPH_META
 from coopkg.rdf.namespaces import readable_prefixes
 from coopkg.sparql.inspection import ServiceAllowlist, expect_kind, inspect_query
 from coopkg.sparql.lexer import tokens
@@ -62,9 +63,8 @@ if TYPE_CHECKING:
     from coopkg.settings import Settings
 
 __all__ = ["N_TRIPLES", "RESULTS_JSON", "TSV", "RemoteStore", "public_url"]
-_META_GRAPH = "https://w3id.org/coopkg/id/graph/meta"
 # The VoID description changes with every rebuild (triple counts per graph): a cheap fingerprint of the data.
-_FINGERPRINT_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{_META_GRAPH}> {{ ?s ?p ?o }} }}"
+_FINGERPRINT_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{GRAPH_META}> {{ ?s ?p ?o }} }}"
 _FINGERPRINT_LIMIT = 100_000  # triples of the VoID description read at most (it has a few dozen)
 _HEALTH_QUERY = "ASK {}"
 # Every quad: the named graphs, and what the default graph holds beyond them (nothing on a store that serves

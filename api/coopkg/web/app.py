@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from coopkg import __version__
 from coopkg.errors import CoopkgError
 from coopkg.queries import default_registry
+from coopkg.rdf.namespaces import PROBLEM
 from coopkg.settings import Settings
 from coopkg.sparql.inspection import ServiceAllowlist
 from coopkg.store.base import Store
@@ -31,7 +32,7 @@ from coopkg.web import http, openapi
 from coopkg.web.response_cache import ResponseCache
 from coopkg.web.routers import health, ids, pages, rest, sparql, validate
 
-PROBLEM_BASE = "https://w3id.org/coopkg/problem/"
+PROBLEM_BASE = PROBLEM
 # What scripts on other origins may read: validators, the cut-off answer, paging, the validation summary.
 EXPOSED_HEADERS = [
     "ETag",

@@ -29,7 +29,7 @@ from coopkg.linkeddata.formats import (
 )
 from coopkg.linkeddata.i18n import Lang
 from coopkg.linkeddata.site import Site, base_context
-from coopkg.rdf.namespaces import ID, ONTOLOGY
+from coopkg.rdf.namespaces import ID, ONTOLOGY, PREFIXES
 from coopkg.store.base import Store
 from coopkg.web.conneg import negotiate
 from coopkg.web.dependencies import LANG_COOKIE, PAGE_CSP, SiteDep, StoreDep, page_address, page_lang
@@ -138,7 +138,7 @@ async def _not_found(
         text = (
             '<?xml version="1.0" encoding="utf-8"?>\n<!-- Not found: '
             + error.detail.replace("--", "- -")
-            + ' -->\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'
+            + f' -->\n<rdf:RDF xmlns:rdf="{PREFIXES["rdf"]}"/>\n'
         )
     else:
         text = "# Not found: " + error.detail.replace("\n", " ") + "\n"

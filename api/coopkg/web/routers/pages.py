@@ -23,6 +23,7 @@ from coopkg.linkeddata.i18n import Lang
 from coopkg.linkeddata.site import Site, base_context
 from coopkg.linkeddata.sparql_files import query_text
 from coopkg.queries import default_registry
+from coopkg.rdf.namespaces import DATASET
 from coopkg.sparql.inspection import inspect_query
 from coopkg.store.base import SelectResult, Store
 from coopkg.web.conneg import negotiate, prefers_html
@@ -43,7 +44,7 @@ router = APIRouter(tags=["pages"], responses=problems(400, 404, 406, 422, 503, a
 
 _STATIC = Path(__file__).resolve().parents[2] / "static"
 _STATIC_TYPES = {".css": "text/css", ".js": "text/javascript"}
-_DATASET = "https://w3id.org/coopkg/id/dataset/coopkg"
+_DATASET = DATASET
 
 
 def _page(request: Request, body: str, lang: Lang, status: int = 200) -> HTMLResponse:
