@@ -20,11 +20,11 @@ from coopkg.linkeddata import describe as describing
 from coopkg.linkeddata import listing
 from coopkg.linkeddata.formats import JSON_LD
 from coopkg.queries import NamedQuery, QueryRegistry, bind, inline_values
-from coopkg.queries.formats import to_csv, to_json
 from coopkg.queries.params import ParamKind
 from coopkg.rdf.namespaces import ID
 from coopkg.settings import Settings
-from coopkg.store.base import Store
+from coopkg.store.base import QueryRequest, Store
+from coopkg.store.results import read_all
 from coopkg.web.conneg import negotiate
 from coopkg.web.dependencies import SettingsDep, SiteDep, StoreDep
 from coopkg.web.http import TOTAL_COUNT, truncation_headers
@@ -265,11 +265,13 @@ async def run_named(request: Request, store_: Store, query: NamedQuery, max_rows
     if repeated:
         raise InvalidParameter(f"parameter {repeated[0]!r} is given more than once; give one value")
     text = inline_values(query.text, bind(query, values))
-    result = await store_.select(text)
-    headers = {"Vary": "Accept"} | truncation_headers(result.truncated, max_rows)
-    if media == _CSV:
-        return Response(to_csv(result), media_type="text/csv; charset=utf-8", headers=headers)
-    return Response(to_json(result), media_type=media, headers=headers)
+    # Written by the store's own SPARQL results writer (pyoxigraph's), as /sparql answers are.
+    transfer = _CSV if media == _CSV else _SPARQL_JSON
+    response = await store_.execute(QueryRequest(text, media_type=transfer))
+    body = response.whole if response.whole is not None else await read_all(response.body)
+    headers = {"Vary": "Accept"} | truncation_headers(response.truncated, max_rows)
+    content_type = "text/csv; charset=utf-8" if media == _CSV else media
+    return Response(body, media_type=content_type, headers=headers)
 
 
 def build_queries_router(registry: QueryRegistry) -> APIRouter:
