@@ -28,7 +28,7 @@ lint: $(BIN)/python
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/lint-imports
+	PYTHONPATH=api $(BIN)/lint-imports
 	$(BIN)/deptry api
 
 # Installs everything (project, test tools, Debian's Chromium) and runs lint, types and the whole suite.
