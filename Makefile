@@ -34,10 +34,13 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "missing Debian packages:$$missing (browser tests will be skipped)"; fi; fi
 
+# Style, types, the layers of docs/design.md (import-linter) and declared dependencies vs imports (deptry).
 lint: $(BIN)/python $(NODE_MODULES)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	PYTHONPATH=api $(BIN)/lint-imports
+	$(BIN)/deptry api
 	cd frontend && npm run --silent lint
 
 # Installs everything (project, test tools, Debian's Chromium) and runs lint, types and the whole suite.

@@ -9,7 +9,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from fastapi import Request
 
 from coopkg.errors import CoopkgError, InvalidParameter, NotFound
 from coopkg.linkeddata import describe as describing
@@ -17,7 +16,7 @@ from coopkg.linkeddata import programme_pages
 from coopkg.linkeddata.catalogue import Catalogue, small_number
 from coopkg.linkeddata.downloads import DUMPS
 from coopkg.linkeddata.i18n import Lang
-from coopkg.linkeddata.site import Site, base_context
+from coopkg.linkeddata.site import PageAddress, Site, base_context
 from coopkg.linkeddata.svg import SDG_COLOURS, diagram, heatmap
 from coopkg.linkeddata.views import (
     Labeller,
@@ -40,7 +39,7 @@ _EXAMPLE_VALUE = re.compile(r"e\.g\. (\S+)")
 _KIND_WORD = {"section": "section", "area": "area", "framework": "framework", "agency": "agency"}
 
 
-async def home(site: Site, store: Store, request: Request, lang: Lang) -> str:
+async def home(site: Site, store: Store, address: PageAddress, lang: Lang) -> str:
     catalogue = await site.catalogue(store)
     programmes = [
         {
@@ -50,16 +49,16 @@ async def home(site: Site, store: Store, request: Request, lang: Lang) -> str:
         }
         for iri in programmes_with_commitments(catalogue)
     ]
-    return site.render("home.html", base_context(request, lang) | {"programmes": programmes})
+    return site.render("home.html", base_context(address, lang) | {"programmes": programmes})
 
 
-async def resource(site: Site, store: Store, request: Request, lang: Lang, iri: str) -> str:
+async def resource(site: Site, store: Store, address: PageAddress, lang: Lang, iri: str) -> str:
     """The page of any IRI under /id/: a commitment, programme, section, area, framework, agency, source
     document, or (for everything else) a table of its properties."""
     description = await describing.describe(store, iri)
     catalogue = await site.catalogue(store)
     labeller = Labeller(catalogue, lang)
-    context = base_context(request, lang, alternates_for=local_href(iri))
+    context = base_context(address, lang, alternates_for=local_href(iri))
     kind = kind_of(description)
     if kind == "commitment" and (commitment := catalogue.commitment(iri)) is not None:
         programme = catalogue.programmes.get(commitment.programme)
@@ -78,7 +77,7 @@ async def resource(site: Site, store: Store, request: Request, lang: Lang, iri: 
         page["diagram"] = diagram(catalogue, iri, lang)
         return site.render("home.html", context | {"programmes": [page]})
     if kind == "source":
-        return await source(site, store, request, lang, iri, description_context=context)
+        return await source(site, store, address, lang, iri, description_context=context)
     if kind == "party":
         return await programme_pages.party(site, store, context, lang, description)
     if kind == "standing-mechanism":
@@ -108,11 +107,9 @@ def _headings(catalogue: Catalogue, iri: str, lang: Lang) -> dict[str, Any]:
     return {"heading": heading, "heading_lang": heading_lang, "other_heading": other_heading}
 
 
-async def goal(site: Site, store: Store, request: Request, lang: Lang, number: int) -> str:
+async def goal(site: Site, store: Store, address: PageAddress, lang: Lang, number: int) -> str:
     if not 1 <= number <= 17:
-        raise NotFound(
-            f"/sdg/{request.path_params.get('goal', number)}: SDG goals are numbered 1 to 17, e.g. /sdg/6"
-        )
+        raise NotFound(f"{address.path}: SDG goals are numbered 1 to 17, e.g. /sdg/6")
     iri = f"{SDG}{number}"
     catalogue = await site.catalogue(store)
     labeller = Labeller(catalogue, lang)
@@ -126,7 +123,7 @@ async def goal(site: Site, store: Store, request: Request, lang: Lang, number: i
         (target[len(SDG) :], labeller.link(target), items)
         for target, items in sorted(by_target.items(), key=_target_key)
     ]
-    context = base_context(request, lang)
+    context = base_context(address, lang)
     return site.render(
         "list.html",
         context
@@ -148,10 +145,10 @@ def _target_key(item: tuple[str, list[str]]) -> tuple[int, ...]:
     return tuple(n if (n := small_number(p)) is not None else 100 + ord(p[0]) if p else 0 for p in parts)
 
 
-async def mechanisms(site: Site, store: Store, request: Request, lang: Lang) -> str:
+async def mechanisms(site: Site, store: Store, address: PageAddress, lang: Lang) -> str:
     catalogue = await site.catalogue(store)
     labeller = Labeller(catalogue, lang)
-    context = base_context(request, lang)
+    context = base_context(address, lang)
     items = [labeller.commitment(c) for c in catalogue.commitments if c.mechanism]
     heading = context["t"]["mechanisms"]
     return site.render(
@@ -169,7 +166,7 @@ async def mechanisms(site: Site, store: Store, request: Request, lang: Lang) -> 
 async def source(
     site: Site,
     store: Store,
-    request: Request,
+    address: PageAddress,
     lang: Lang,
     iri: str,
     *,
@@ -181,14 +178,14 @@ async def source(
     text = await site.source_text(programme.file if programme else None)
     if text is None:
         raise NotFound(f"the text of <{iri}> is not available on this server")
-    context = description_context or base_context(request, lang, alternates_for=local_href(iri))
-    start, end = _offsets(request, len(text))
+    context = description_context or base_context(address, lang, alternates_for=local_href(iri))
+    start, end = _offsets(address, len(text))
     highlight = None
     before, after = text, ""
     if start is not None and end is not None:
         highlight = {"start": start, "end": end, "text": text[start:end]}
         before, after = text[:start], text[end:]
-    of = request.query_params.get("of", "")
+    of = address.query.get("of", "")
     highlight_of = None
     if of.startswith("/id/"):
         highlight_of = Labeller(catalogue, lang).link(ID + of[len("/id/") :])
@@ -207,8 +204,8 @@ async def source(
     )
 
 
-def _offsets(request: Request, length: int) -> tuple[int | None, int | None]:
-    raw_start, raw_end = request.query_params.get("start"), request.query_params.get("end")
+def _offsets(address: PageAddress, length: int) -> tuple[int | None, int | None]:
+    raw_start, raw_end = address.query.get("start"), address.query.get("end")
     if raw_start is None and raw_end is None:
         return None, None
     start, end = small_number(raw_start or ""), small_number(raw_end or "")
@@ -223,11 +220,11 @@ def _offsets(request: Request, length: int) -> tuple[int | None, int | None]:
     return start, end
 
 
-async def ontology(site: Site, store: Store, request: Request, lang: Lang) -> str:
+async def ontology(site: Site, store: Store, address: PageAddress, lang: Lang) -> str:
     description = await describing.ontology(store)
     catalogue = await site.catalogue(store)
     labeller = Labeller(catalogue, lang)
-    words = base_context(request, lang)["t"]
+    words = base_context(address, lang)["t"]
     by_subject: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for triple in description.triples:
         if hasattr(triple.subject, "value") and triple.subject.value.startswith(DEF):
@@ -283,7 +280,7 @@ async def ontology(site: Site, store: Store, request: Request, lang: Lang) -> st
     ]
     return site.render(
         "ontology.html",
-        base_context(request, lang, alternates_for="/def")
+        base_context(address, lang, alternates_for="/def")
         | {
             "iri": ONTOLOGY,
             "title": title,
@@ -366,7 +363,7 @@ def _downloads(text: str, kind: str) -> list[tuple[str, str]]:
 async def query_page(
     site: Site,
     store: Store,
-    request: Request,
+    address: PageAddress,
     lang: Lang,
     registry: QueryRegistry,
     run_text: TextRunner,
@@ -378,8 +375,8 @@ async def query_page(
     `?name=<query>&p.<param>=<value>` runs a named query (values bound as RDF terms); `?query=<SPARQL>` runs
     the editor's text through `run_text` (the gateway's /sparql path, with its checks and limits).
     """
-    params = request.query_params
-    context = base_context(request, lang)
+    params = address.query
+    context = base_context(address, lang)
     query_text = ""
     example = params.get("example")
     if example is not None and example in registry:
@@ -448,7 +445,7 @@ async def query_page(
     return page, status
 
 
-async def downloads_page(site: Site, request: Request, lang: Lang) -> str:
+async def downloads_page(site: Site, address: PageAddress, lang: Lang) -> str:
     files = [
         {
             "name": dump.name,
@@ -458,4 +455,4 @@ async def downloads_page(site: Site, request: Request, lang: Lang) -> str:
         }
         for dump in DUMPS
     ]
-    return site.render("downloads.html", base_context(request, lang) | {"files": files})
+    return site.render("downloads.html", base_context(address, lang) | {"files": files})

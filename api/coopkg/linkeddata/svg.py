@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from markupsafe import Markup, escape
 
 from coopkg.linkeddata.catalogue import Catalogue, Commitment
-from coopkg.rdf.namespaces import local_href
+from coopkg.rdf.namespaces import SDG, local_href
 
 # The official SDG colours (UN Department of Global Communications, SDG guidelines), goals 1-17.
 SDG_COLOURS: dict[int, str] = {
@@ -102,7 +102,7 @@ def heatmap(catalogue: Catalogue, programme: str, lang: str, title_id: str = "he
     ]
     for index, goal in enumerate(GOALS):
         x = label_width + index * cell
-        name = catalogue.label(f"http://metadata.un.org/sdg/{goal}", lang)
+        name = catalogue.label(f"{SDG}{goal}", lang)
         parts.append(
             f'<a href="/sdg/{goal}?lang={lang}" class="goal-column" data-goal="{goal}">'
             f"<title>SDG {goal}: {escape(name)}</title>"

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from coopkg.errors import UnusableInput
 from coopkg.rdf import dataset
+from coopkg.rdf.namespaces import DEF, SDG
 from coopkg.reader.links import derived_triples
 from coopkg.reader.programme import ProgrammeInput, build_programme, read_turtle
 from coopkg.reader.turtle import serialise
@@ -62,7 +63,7 @@ def build_outputs(inputs: BuildInputs) -> dict[str, bytes]:
         sources[graph] = sorted(
             t.object.value
             for t in triples
-            if t.predicate == ox.NamedNode("https://w3id.org/coopkg/def#sourceDocument")
+            if t.predicate == ox.NamedNode(DEF + "sourceDocument")
             and t.subject == ox.NamedNode(programme.iri)
             and isinstance(t.object, ox.NamedNode)
         )
@@ -95,7 +96,7 @@ def build_outputs(inputs: BuildInputs) -> dict[str, bytes]:
         "联合国可持续发展目标知识组织系统",
         "UN Sustainable Development Goals Knowledge Organization System",
     )
-    sources[dataset.GRAPH_SDG] = ["http://metadata.un.org/sdg"]
+    sources[dataset.GRAPH_SDG] = [SDG.removesuffix("/")]
 
     citation = sdg_licence(inputs.data_dir / "sdg" / "void.ttl")
     outputs[dataset.VOID_FILE] = serialise(describe(counts, titles, sources, citation))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 
 from coopkg.errors import CoopkgError, NotFound
@@ -21,33 +21,32 @@ from coopkg.linkeddata.describe import Description, render
 from coopkg.linkeddata.downloads import BY_NAME, void_access, write_dump
 from coopkg.linkeddata.formats import BY_MEDIA_TYPE, RDF_REPRESENTATIONS
 from coopkg.linkeddata.i18n import Lang
-from coopkg.linkeddata.site import (
-    LANG_COOKIE,
-    PAGE_CSP,
-    Site,
-    base_context,
-    editor_page_csp,
-    page_lang,
-    site,
-    store,
-)
+from coopkg.linkeddata.site import Site, base_context
 from coopkg.linkeddata.sparql_files import query_text
 from coopkg.queries import default_registry
-from coopkg.settings import Settings
+from coopkg.rdf.namespaces import DATASET
 from coopkg.sparql.inspection import inspect_query
 from coopkg.store.base import SelectResult, Store
-from coopkg.store.data import sources_for
 from coopkg.web.conneg import negotiate, prefers_html
+from coopkg.web.dependencies import (
+    LANG_COOKIE,
+    PAGE_CSP,
+    AllowlistDep,
+    SettingsDep,
+    SiteDep,
+    StoreDep,
+    editor_page_csp,
+    page_address,
+    page_lang,
+)
 from coopkg.web.openapi import problems
 
 # Browsers get an error page (HTML), other clients a problem document.
 router = APIRouter(tags=["pages"], responses=problems(400, 404, 406, 422, 503, also=["text/html"]))
 
-SiteDep = Annotated[Site, Depends(site)]
-StoreDep = Annotated[Store, Depends(store)]
 _STATIC = Path(__file__).resolve().parents[2] / "static"
 _STATIC_TYPES = {".css": "text/css", ".js": "text/javascript"}
-_DATASET = "https://w3id.org/coopkg/id/dataset/coopkg"
+_DATASET = DATASET
 
 
 def _page(request: Request, body: str, lang: Lang, status: int = 200) -> HTMLResponse:
@@ -74,7 +73,7 @@ async def _html(
     except CoopkgError as error:
         if not prefers_html(request.headers.get("accept")):
             raise
-        context = base_context(request, lang) | {"status": error.status, "title": error.title}
+        context = base_context(page_address(request), lang) | {"status": error.status, "title": error.title}
         body = site_.render("error.html", context | {"detail": error.detail})
         return _page(request, body, lang, error.status)
     site_.rendered.put(store_.version, key, body.encode("utf-8"))
@@ -95,8 +94,8 @@ async def home(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLRespon
 
     async def produce() -> str:
         if await programme_pages.has_several_programmes(site_, store_):
-            return await programme_pages.index(site_, store_, base_context(request, lang), lang)
-        return await html.home(site_, store_, request, lang)
+            return await programme_pages.index(site_, store_, base_context(page_address(request), lang), lang)
+        return await html.home(site_, store_, page_address(request), lang)
 
     return await _html(request, site_, store_, produce)
 
@@ -108,7 +107,7 @@ async def programmes(request: Request, site_: SiteDep, store_: StoreDep) -> HTML
         request,
         site_,
         store_,
-        lambda: programme_pages.index(site_, store_, base_context(request, lang), lang),
+        lambda: programme_pages.index(site_, store_, base_context(page_address(request), lang), lang),
     )
 
 
@@ -131,14 +130,17 @@ async def compare(
         request,
         site_,
         store_,
-        lambda: programme_pages.compare(site_, store_, base_context(request, lang), lang, a, b),
+        lambda: programme_pages.compare(site_, store_, base_context(page_address(request), lang), lang, a, b),
     )
 
 
 @router.get("/mechanisms", response_class=HTMLResponse, summary="The recurring mechanisms")
 async def mechanisms(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
     return await _html(
-        request, site_, store_, lambda: html.mechanisms(site_, store_, request, page_lang(request))
+        request,
+        site_,
+        store_,
+        lambda: html.mechanisms(site_, store_, page_address(request), page_lang(request)),
     )
 
 
@@ -148,7 +150,10 @@ async def mechanisms(request: Request, site_: SiteDep, store_: StoreDep) -> HTML
 async def sdg_goal(goal: str, request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
     number = small_number(goal) or 0  # html.goal refuses anything but 1-17 with a NotFound
     return await _html(
-        request, site_, store_, lambda: html.goal(site_, store_, request, page_lang(request), number)
+        request,
+        site_,
+        store_,
+        lambda: html.goal(site_, store_, page_address(request), page_lang(request), number),
     )
 
 
@@ -157,9 +162,9 @@ async def sdg_goal(goal: str, request: Request, site_: SiteDep, store_: StoreDep
     response_class=HTMLResponse,
     summary="Query page: SPARQL editor, the named queries as examples, results as a table",
 )
-async def query_page(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
-    settings: Settings = request.app.state.settings
-    allowlist = request.app.state.service_allowlist
+async def query_page(
+    request: Request, site_: SiteDep, store_: StoreDep, settings: SettingsDep, allowlist: AllowlistDep
+) -> HTMLResponse:
 
     async def run_text(text: str) -> tuple[str, SelectResult | bool]:
         # The same pre-parse guard as /sparql (read-only, SERVICE allowlist, size and depth limits).
@@ -175,7 +180,7 @@ async def query_page(request: Request, site_: SiteDep, store_: StoreDep) -> HTML
     lang = page_lang(request)
     nonce = secrets.token_urlsafe(18)
     body, status = await html.query_page(
-        site_, store_, request, lang, default_registry(), run_text, style_nonce=nonce
+        site_, store_, page_address(request), lang, default_registry(), run_text, style_nonce=nonce
     )
     response = _page(request, body, lang, status)
     response.headers["Content-Security-Policy"] = editor_page_csp(nonce)
@@ -186,7 +191,7 @@ async def query_page(request: Request, site_: SiteDep, store_: StoreDep) -> HTML
 @router.get("/downloads", response_class=HTMLResponse, summary="Downloads page")
 async def downloads(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
     return await _html(
-        request, site_, store_, lambda: html.downloads_page(site_, request, page_lang(request))
+        request, site_, store_, lambda: html.downloads_page(site_, page_address(request), page_lang(request))
     )
 
 
@@ -204,13 +209,12 @@ async def download(name: str, request: Request, site_: SiteDep, store_: StoreDep
     dump = BY_NAME.get(name)
     if dump is None:
         raise NotFound(f"/downloads/{name}: no such file; see /downloads for the list")
-    settings: Settings = request.app.state.settings
     version = store_.version
     body = site_.rendered.get(version, ("dump", name))
     if body is None:
-        sources = sources_for(settings.data)
+        quads = await store_.quads()  # the data the store serves: the remote store's in remote mode
         context_url = _base_url(request) + "/context.jsonld"
-        body = await asyncio.to_thread(write_dump, sources, dump, context_url)
+        body = await asyncio.to_thread(write_dump, quads, dump, context_url)
         site_.rendered.put(version, ("dump", name), body)
     charset = "; charset=utf-8"
     return Response(body, media_type=dump.media_type + charset, headers=disposition)

@@ -3,18 +3,13 @@ labels), rendered once per data version."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Response
 
-from fastapi import APIRouter, Depends, Response
-
-from coopkg.linkeddata.site import Site, site, store
 from coopkg.linkeddata.vocabulary import vocabulary, vocabulary_json
-from coopkg.store.base import Store
+from coopkg.web.dependencies import SiteDep, StoreDep
 from coopkg.web.openapi import problems
 
 router = APIRouter(prefix="/api", tags=["resources"], responses=problems(503))
-SiteDep = Annotated[Site, Depends(site)]
-StoreDep = Annotated[Store, Depends(store)]
 
 
 @router.get(
