@@ -53,6 +53,30 @@ class InvalidParameter(CoopkgError):
     status, slug, title = 422, "invalid-parameter", "Invalid parameter"
 
 
+class ClientConcurrencyLimit(CoopkgError):
+    """One client has COOPKG_CLIENT_CONCURRENCY queries waiting or running already."""
+
+    status, slug, title = 429, "client-concurrency-limit", "Too many queries at once from this client"
+
+
+class ClientBudgetExhausted(CoopkgError):
+    """One client used its COOPKG_CLIENT_BUDGET of worker time per minute."""
+
+    status, slug, title = 429, "client-budget-exhausted", "This client's query time per minute is used up"
+
+
+class UntrustedHost(BadRequest):
+    """The request's Host is neither COOPKG_PUBLIC_URL's nor one of COOPKG_ALLOWED_HOSTS."""
+
+    slug, title = "host-not-allowed", "Host not served here"
+
+
+class QueueFull(CoopkgError):
+    """Every worker is busy and COOPKG_QUEUE_LIMIT queries already wait."""
+
+    status, slug, title = 503, "queue-full", "Too many queries are waiting"
+
+
 class QueryDefinitionError(CoopkgError):
     """A named query file (`queries/*.rq`) is malformed: a packaging defect, reported with file and line."""
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -56,3 +58,88 @@ class Settings(BaseSettings):
         le=65_536,
         description="MB of rendered answers (SPARQL GETs, IRI pages) kept in memory per process; 0 is off.",
     )
+
+    # -- a fair public endpoint (SECURITY.md "Per-client limits"; coopkg.store.fair_queue) -------------------
+    client_concurrency: int = Field(
+        4,
+        ge=0,
+        le=10_000,
+        description="Queries one client may have waiting or running at once; more are 429. 0 is no limit.",
+    )
+    client_budget: float = Field(
+        60.0,
+        ge=0,
+        description=(
+            "Seconds of query-worker time one client may use per minute (a bucket refilled continuously, "
+            "charged with the time each query actually took); past it, 429. 0 is no limit."
+        ),
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is believed: the client "
+            "is then the nearest hop not in this list. Empty: the client is the connection's address."
+        ),
+    )
+    queue_limit: int = Field(
+        64, ge=0, description="Queries that may wait for a worker at once; beyond it, 503 at once."
+    )
+    light_workers: int = Field(
+        1,
+        ge=0,
+        le=64,
+        description=(
+            "Workers kept for queries predicted cheap (heavy ones never take the last ones); needs "
+            "COOPKG_WORKERS above it."
+        ),
+    )
+    light_query_time: float = Field(
+        0.5,
+        gt=0,
+        description=(
+            "Seconds a query predicted cheap may run on a kept worker before it counts as heavy "
+            "(it is then moved, or stopped and queued again as heavy)."
+        ),
+    )
+    public_url: str | None = Field(
+        None,
+        description=(
+            "The gateway's public origin (e.g. https://kg.example.org): the base of every absolute link, "
+            "Link header and JSON-LD @context URL, whatever Host a request names."
+        ),
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Host names (with :port when not the default port) requests may name besides "
+            "COOPKG_PUBLIC_URL's; a request naming another is 400. Empty and no public URL: any host."
+        ),
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies_are_networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{entry!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/8)"
+                ) from None
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_a_base(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError("must be an http(s) URL without query or fragment, e.g. https://kg.example.org")
+        if "@" in parts.netloc:
+            raise ValueError("must not contain credentials")
+        if parts.path not in ("", "/"):
+            raise ValueError(
+                "must be an origin without a path (serving under a path prefix is not supported)"
+            )
+        return value.rstrip("/")

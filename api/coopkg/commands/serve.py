@@ -98,6 +98,9 @@ def command(**options: Any) -> None:
             port=settings.port,
             log_level="info",
             access_log=False,  # coopkg.access logs one line per query with its duration and size
+            # The client's address decides its limits: X-Forwarded-For is believed only from the proxies in
+            # COOPKG_TRUSTED_PROXIES (coopkg.web.client_address), never from uvicorn's default 127.0.0.1.
+            proxy_headers=False,
             timeout_graceful_shutdown=30,
         )
     finally:

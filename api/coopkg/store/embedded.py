@@ -22,6 +22,7 @@ from coopkg.rdf.dataset import GraphSource, load_into
 from coopkg.settings import Settings
 from coopkg.sparql.inspection import ServiceAllowlist, inspect_query
 from coopkg.store.base import QueryRequest, QueryResponse
+from coopkg.store.client_budget import ClientLimits
 from coopkg.store.data import build, identity, sources_for
 from coopkg.store.engine import Job
 from coopkg.store.pool import ExecLauncher, Launcher, WorkerPool
@@ -70,7 +71,14 @@ class EmbeddedStore(TypedQueries):
                     zygote.close()
                     raise
                 launcher = zygote
-        pool = WorkerPool(launcher, settings.workers)
+        pool = WorkerPool(
+            launcher,
+            settings.workers,
+            limits=ClientLimits(settings.client_concurrency, settings.client_budget),
+            light_workers=settings.light_workers,
+            light_time=settings.light_query_time,
+            queue_limit=settings.queue_limit,
+        )
         try:
             await pool.start()  # on failure the pool closes itself, and the launcher with it
         except BaseException:

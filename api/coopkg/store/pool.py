@@ -9,6 +9,10 @@ The event loop never blocks and a query costs no thread: each worker's socket is
 itself (`coopkg.store.worker_protocol`). Threads only start and reap worker processes. How a worker process
 comes to be is
 a `Launcher`'s business (a fresh interpreter per worker by default), so the pool does not care.
+
+Which query gets the next free worker is `coopkg.store.fair_queue`'s business (fair across clients, workers
+kept for cheap queries), and whether a client may send one more is `coopkg.store.client_budget`'s: the pool
+measures the time each query holds its worker and charges it to the query's client.
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ from typing import Any, Protocol
 
 from coopkg import errors
 from coopkg.errors import CoopkgError, QueryTimeout, StoreUnavailable, WorkerDied
+from coopkg.store.client_budget import ClientLimits, Ticket
 from coopkg.store.engine import Job
+from coopkg.store.fair_queue import CLIENT, CostMemory, FairQueue, fingerprint
 from coopkg.store.worker_protocol import read_bytes, read_object, write_object
 
 log = logging.getLogger("coopkg.workers")
@@ -91,12 +97,23 @@ class ExecLauncher:
         return None
 
 
+@dataclass
+class _Holding:
+    """The query a worker is running: whose, how it was classed, since when."""
+
+    client: str | None
+    fingerprint: bytes
+    heavy: bool
+    since: float
+
+
 @dataclass(eq=False)  # identity: workers live in sets
 class _Worker:
     process: WorkerProcess
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
     pid: int
+    holding: _Holding | None = None
 
 
 @dataclass
@@ -116,10 +133,22 @@ def _error(name: str, detail: str) -> CoopkgError:
 
 
 class WorkerPool:
-    def __init__(self, launcher: Launcher, size: int) -> None:
+    def __init__(
+        self,
+        launcher: Launcher,
+        size: int,
+        *,
+        limits: ClientLimits | None = None,
+        light_workers: int = 0,
+        light_time: float = 0.5,
+        queue_limit: int = 64,
+    ) -> None:
         self.launcher = launcher
         self.size = size
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self.limits = limits or ClientLimits(0, 0)  # no limits unless given (the gateway gives its settings')
+        self.queue: FairQueue[_Worker] = FairQueue(size, reserved=light_workers, max_waiting=queue_limit)
+        self.costs = CostMemory(light_time)
+        self.light_time = light_time
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         # Threads start and reap worker processes (blocking calls), never wait for answers.
@@ -175,7 +204,7 @@ class WorkerPool:
         for item in started:
             if isinstance(item, _Worker):
                 self._all.add(item)
-                self._idle.put_nowait(item)
+                self.queue.add(item)
         failures = [item for item in started if isinstance(item, BaseException)]
         if failures:
             await self.close()
@@ -220,6 +249,7 @@ class WorkerPool:
         """Kill a worker whose state is unknown (timed out, died, abandoned midway) and start another."""
         if item not in self._all:
             return
+        self._let_go(item)
         self._all.discard(item)
         log.warning("query worker %d stopped (%s); starting a replacement", item.pid, reason)
         item.process.kill()
@@ -246,24 +276,46 @@ class WorkerPool:
                 fresh.writer.close()
                 return
             self._all.add(fresh)
-            self._idle.put_nowait(fresh)
+            self.queue.add(fresh)
             return
 
     def _release(self, item: _Worker) -> None:
+        self._let_go(item)
         if item in self._all:
-            self._idle.put_nowait(item)
+            self.queue.add(item)
+
+    def _let_go(self, item: _Worker) -> None:
+        """The query on `item` is over (answered, failed, stopped): charge its client the worker time it
+        used, remember what it cost, and give back its heavy place."""
+        holding, item.holding = item.holding, None
+        if holding is None:
+            return
+        used = asyncio.get_running_loop().time() - holding.since
+        self.limits.charge(holding.client, used)
+        self.costs.record(holding.client, holding.fingerprint, used)
+        self.queue.finished(holding.heavy)
 
     # -- running jobs --------------------------------------------------------------------------------------
 
-    async def _receive(self, item: _Worker, deadline: float, timeout: float, *, raw: bool) -> Any:
+    async def _receive(
+        self,
+        item: _Worker,
+        deadline: float,
+        timeout: float,
+        *,
+        raw: bool = False,
+        reading: asyncio.Future[Any] | None = None,
+    ) -> Any:
         try:
             async with asyncio.timeout_at(deadline):
+                if reading is not None:
+                    return await reading
                 return await (read_bytes(item.reader) if raw else read_object(item.reader))
         except TimeoutError:
             self._discard(item, "timed out")
             raise QueryTimeout(
-                f"The query was stopped after {timeout:g} s, the time limit of this "
-                "endpoint (COOPKG_QUERY_TIMEOUT); make it more selective or add a LIMIT."
+                f"The query was stopped after {timeout:g} s (time waiting for a worker included), the time "
+                "limit of this endpoint (COOPKG_QUERY_TIMEOUT); make it more selective or add a LIMIT."
             ) from None
         except (asyncio.IncompleteReadError, OSError):
             code = await self._exit_code(item)
@@ -283,33 +335,42 @@ class WorkerPool:
             return None
 
     async def run(self, job: Job, timeout: float) -> Answer:
-        """Send `job` to a free worker; its answer once the worker has read its result."""
-        loop = asyncio.get_running_loop()
-        waited_until = loop.time() + timeout
-        while True:
-            try:
-                item = await asyncio.wait_for(self._idle.get(), waited_until - loop.time())
-            except TimeoutError:
-                raise StoreUnavailable(
-                    f"All {self.size} query workers stayed busy for {timeout:g} s; retry shortly.",
-                    headers={"Retry-After": "5"},
-                ) from None
-            if not item.reader.at_eof():
-                break
-            # It died while idle (killed from outside, its zygote gone): nobody's query was lost; replace it
-            # and take the next one, rather than failing this request.
-            self._discard(item, "died while idle")
-        # The query's own time starts when a worker takes it: waiting for a free one is not its fault.
-        deadline = loop.time() + timeout
+        """Send `job` to a free worker; its answer once the worker has read its result.
+
+        `timeout` covers the whole request: waiting for a worker, evaluation and sending the answer."""
+        client = CLIENT.get()
+        ticket = self.limits.admit(client)  # 429 at once, before waiting for anything
         try:
-            write_object(item.writer, job)
-            message = await self._receive(item, deadline, timeout, raw=False)
-        except asyncio.CancelledError:
-            self._discard(item, "request cancelled")
+            answer = await self._run(job, timeout, client, ticket)
+        except BaseException:
+            ticket.close()
             raise
-        except (OSError, RuntimeError):  # the transport is closed or broken
-            self._discard(item, "socket broken")
-            raise WorkerDied("The query engine was unavailable; it has been restarted, retry.") from None
+        if answer.whole is not None:
+            ticket.close()
+        return answer
+
+    async def _run(self, job: Job, timeout: float, client: str | None, ticket: Ticket) -> Answer:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        key = fingerprint(job.query, job.bindings, job.dataset, job.union_default_graph)
+        heavy = self.costs.heavy(client, key)
+        while True:
+            item = await self._take(client, heavy, deadline)
+            item.holding = _Holding(client, key, heavy, loop.time())
+            try:
+                write_object(item.writer, job)
+                reading = asyncio.ensure_future(read_object(item.reader))
+                if not heavy and not await self._within_light_time(item, reading, deadline):
+                    heavy = True  # stopped to free the kept worker: queue it again, as heavy
+                    continue
+                message = await self._receive(item, deadline, timeout, reading=reading)
+            except asyncio.CancelledError:
+                self._discard(item, "request cancelled")
+                raise
+            except (OSError, RuntimeError):  # the transport is closed or broken
+                self._discard(item, "socket broken")
+                raise WorkerDied("The query engine was unavailable; it has been restarted, retry.") from None
+            break
         if message[0] == "error":
             self._release(item)
             raise _error(message[1], message[2])
@@ -317,7 +378,39 @@ class WorkerPool:
         if whole is not None:  # the whole body came in this one message: the worker is free again
             self._release(item)
             return Answer(truncated, _once(whole), whole)
-        return Answer(truncated, _Stream(self, item, deadline, timeout))
+        return Answer(truncated, _Stream(self, item, deadline, timeout, ticket))
+
+    async def _take(self, client: str | None, heavy: bool, deadline: float) -> _Worker:
+        """A live worker for this query, waiting in the fair queue at most until `deadline`."""
+        loop = asyncio.get_running_loop()
+        while True:
+            item = await self.queue.acquire(client, heavy, deadline - loop.time())
+            if not item.reader.at_eof():
+                return item
+            # It died while idle (killed from outside, its zygote gone): nobody's query was lost; replace it
+            # and take the next one, rather than failing this request.
+            self.queue.finished(heavy)
+            self._discard(item, "died while idle")
+
+    async def _within_light_time(self, item: _Worker, reading: asyncio.Future[Any], deadline: float) -> bool:
+        """Wait for a light query's first answer for `light_time`. Past it the query is heavy: it goes on
+        if a heavy place is free; otherwise it is stopped (its worker replaced) and False is returned."""
+        loop = asyncio.get_running_loop()
+        assert item.holding is not None
+        until = min(deadline, item.holding.since + self.light_time)
+        try:
+            await asyncio.wait({reading}, timeout=max(0.0, until - loop.time()))
+        except asyncio.CancelledError:
+            reading.cancel()
+            raise
+        if reading.done() or until >= deadline:
+            return True
+        if self.queue.promote():
+            item.holding.heavy = True
+            return True
+        reading.cancel()
+        self._discard(item, "a query predicted cheap ran long; queued again as heavy")
+        return False
 
 
 async def _once(body: bytes) -> AsyncIterator[bytes]:
@@ -330,11 +423,14 @@ class _Stream:
     Finishing it returns the worker to the pool; abandoning it midway (client gone, deadline passed) replaces
     the worker, whose socket is mid-answer."""
 
-    def __init__(self, pool: WorkerPool, item: _Worker, deadline: float, timeout: float) -> None:
+    def __init__(
+        self, pool: WorkerPool, item: _Worker, deadline: float, timeout: float, ticket: Ticket
+    ) -> None:
         self._pool = pool
         self._item = item
         self._deadline = deadline
         self._timeout = timeout
+        self._ticket = ticket  # the client's place, given back when the answer is over
         self._done = False
 
     def __aiter__(self) -> _Stream:
@@ -348,10 +444,12 @@ class _Stream:
         except BaseException:
             self._done = True
             self._pool._discard(self._item, "answer abandoned midway")
+            self._ticket.close()
             raise
         if not chunk:
             self._done = True
             self._pool._release(self._item)
+            self._ticket.close()
             raise StopAsyncIteration
         return chunk
 
@@ -359,3 +457,4 @@ class _Stream:
         if not self._done:
             self._done = True
             self._pool._discard(self._item, "answer not read to the end")
+            self._ticket.close()

@@ -29,8 +29,10 @@ from coopkg.sparql.inspection import ServiceAllowlist
 from coopkg.store.base import Store
 from coopkg.store.pool import Launcher
 from coopkg.web import http, openapi
+from coopkg.web.client_address import ClientAddress
 from coopkg.web.response_cache import ResponseCache
 from coopkg.web.routers import health, ids, pages, rest, sparql, validate, vocabulary
+from coopkg.web.trusted_host import TrustedHost, warn_if_exposed
 
 PROBLEM_BASE = PROBLEM
 # What scripts on other origins may read: validators, the cut-off answer, paging, the validation summary.
@@ -206,4 +208,8 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     # Outermost: a repeat GET of a query or an IRI page is answered before FastAPI is entered.
     app.add_middleware(ResponseCache, state_app=app, max_bytes=settings.cache_mb * 1024 * 1024)
+    # Outside the cache: the client a query is charged to, and the host links (and cache keys) are built on.
+    app.add_middleware(ClientAddress, trusted_proxies=settings.trusted_proxies)
+    app.add_middleware(TrustedHost, public_url=settings.public_url, allowed_hosts=settings.allowed_hosts)
+    warn_if_exposed(settings)
     return app
