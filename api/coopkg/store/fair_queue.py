@@ -57,12 +57,12 @@ class FairQueue(Generic[W]):
             False: OrderedDict(),
             True: OrderedDict(),
         }
-        self._waiting = 0
+        self._waiting = {False: 0, True: 0}
         self.heavy_running = 0
 
     @property
     def waiting(self) -> int:
-        return self._waiting
+        return self._waiting[False] + self._waiting[True]
 
     @property
     def idle(self) -> int:
@@ -87,21 +87,25 @@ class FairQueue(Generic[W]):
             return True
         return False
 
-    async def acquire(self, client: str | None, heavy: bool, timeout: float) -> W:
+    async def acquire(self, client: str | None, heavy: bool, timeout: float, *, again: bool = False) -> W:
         """The next worker for this client's query, within `timeout` seconds.
 
-        QueueFull at once when `max_waiting` queries already wait; StoreUnavailable when no worker came in
-        time. A heavy query holds a heavy place until `finished(True)`."""
+        QueueFull at once when `max_waiting` queries of its class already wait (each class has its own
+        room, so a flood of heavy queries never fills the line of light ones), unless the query comes
+        `again` (it was stopped to free a kept worker: it keeps its place in the request);
+        StoreUnavailable when no worker came in time. A heavy query holds a heavy place until
+        `finished(True)`."""
         loop = asyncio.get_running_loop()
         waiter: _Waiter[W] = _Waiter(client or _ANONYMOUS, heavy, loop.create_future())
         line = self._lines[heavy].setdefault(waiter.client, deque())
         line.append(waiter)
-        self._waiting += 1
+        self._waiting[heavy] += 1
         self._dispatch()
-        if not waiter.future.done() and self._waiting > self.max_waiting:
+        if not waiter.future.done() and not again and self._waiting[heavy] > self.max_waiting:
             self._withdraw(waiter)
             raise QueueFull(
-                f"{self.max_waiting} queries are already waiting for a worker (COOPKG_QUEUE_LIMIT); "
+                f"{self.max_waiting} queries like this one are already waiting for a worker "
+                "(COOPKG_QUEUE_LIMIT); "
                 "retry in a few seconds.",
                 headers={"Retry-After": "2"},
             )
@@ -128,7 +132,7 @@ class FairQueue(Generic[W]):
         line = lines.get(waiter.client)
         if line is not None and waiter in line:
             line.remove(waiter)
-            self._waiting -= 1
+            self._waiting[waiter.heavy] -= 1
             if not line:
                 del lines[waiter.client]
         waiter.future.cancel()
@@ -144,7 +148,7 @@ class FairQueue(Generic[W]):
         while lines:
             client, line = next(iter(lines.items()))
             waiter = line.popleft()
-            self._waiting -= 1
+            self._waiting[heavy] -= 1
             if line:
                 lines.move_to_end(client)  # this client's turn is over: to the back of the round
             else:

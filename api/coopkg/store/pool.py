@@ -354,14 +354,15 @@ class WorkerPool:
         deadline = loop.time() + timeout
         key = fingerprint(job.query, job.bindings, job.dataset, job.union_default_graph)
         heavy = self.costs.heavy(client, key)
+        again = False
         while True:
-            item = await self._take(client, heavy, deadline)
+            item = await self._take(client, heavy, deadline, again)
             item.holding = _Holding(client, key, heavy, loop.time())
             try:
                 write_object(item.writer, job)
                 reading = asyncio.ensure_future(read_object(item.reader))
                 if not heavy and not await self._within_light_time(item, reading, deadline):
-                    heavy = True  # stopped to free the kept worker: queue it again, as heavy
+                    heavy = again = True  # stopped to free the kept worker: queue it again, as heavy
                     continue
                 message = await self._receive(item, deadline, timeout, reading=reading)
             except asyncio.CancelledError:
@@ -380,11 +381,11 @@ class WorkerPool:
             return Answer(truncated, _once(whole), whole)
         return Answer(truncated, _Stream(self, item, deadline, timeout, ticket))
 
-    async def _take(self, client: str | None, heavy: bool, deadline: float) -> _Worker:
+    async def _take(self, client: str | None, heavy: bool, deadline: float, again: bool) -> _Worker:
         """A live worker for this query, waiting in the fair queue at most until `deadline`."""
         loop = asyncio.get_running_loop()
         while True:
-            item = await self.queue.acquire(client, heavy, deadline - loop.time())
+            item = await self.queue.acquire(client, heavy, deadline - loop.time(), again=again)
             if not item.reader.at_eof():
                 return item
             # It died while idle (killed from outside, its zygote gone): nobody's query was lost; replace it
