@@ -31,13 +31,14 @@ log = logging.getLogger("coopkg")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def _normalise(host: str, scheme: str) -> str:
-    """`host[:port]` in lower case, without the scheme's default port."""
-    host = host.strip().lower().rstrip(".")
-    default = _DEFAULT_PORTS.get(scheme)
-    if default is not None and host.endswith(f":{default}") and not host.endswith("]"):
-        host = host[: -len(f":{default}")]
-    return host
+def _normalise(host: str) -> str:
+    """`host[:port]` in lower case, without a default port (80 or 443: behind a proxy that ends TLS the
+    gateway sees plain HTTP for a host the client reached on 443)."""
+    host = host.strip().lower()
+    for default in _DEFAULT_PORTS.values():
+        if host.endswith(f":{default}"):
+            host = host[: -len(f":{default}")]
+    return host.rstrip(".")
 
 
 def is_loopback(host: str) -> bool:
@@ -72,26 +73,23 @@ class TrustedHost:
         if public_url is not None:
             parts = urlsplit(public_url)
             self.scheme = parts.scheme
-            self.host = _normalise(parts.netloc, parts.scheme).encode("latin-1")
+            self.host = _normalise(parts.netloc).encode("latin-1")
             port = parts.port or _DEFAULT_PORTS[parts.scheme]
             self.server = (parts.hostname or "", port)
             allowed.add(self.host.decode("latin-1"))
-        for host in allowed_hosts:
-            allowed.add(_normalise(host, "http"))
-            allowed.add(_normalise(host, "https"))
+        allowed.update(_normalise(host) for host in allowed_hosts)
         self.allowed = frozenset(allowed)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.allowed:
             await self.app(scope, receive, send)
             return
-        scheme = str(scope.get("scheme", "http"))
         named = b""
         for name, value in scope["headers"]:
             if name == b"host":
                 named = value
                 break
-        host = _normalise(named.decode("latin-1"), scheme)
+        host = _normalise(named.decode("latin-1"))
         if host not in self.allowed:
             await _refuse(scope, send, host)
             return
