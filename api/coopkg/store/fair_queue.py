@@ -110,7 +110,9 @@ class FairQueue(Generic[W]):
                 headers={"Retry-After": "2"},
             )
         try:
-            return await asyncio.wait_for(asyncio.shield(waiter.future), max(timeout, 0.0))
+            async with asyncio.timeout(max(timeout, 0.0)):
+                # Shielded: a timeout or a cancelled request must not cancel a worker already handed over.
+                return await asyncio.shield(waiter.future)
         except TimeoutError:
             if waiter.future.done():  # handed a worker at the very last moment: use it
                 return waiter.future.result()

@@ -1,0 +1,179 @@
+"""The fair queue, the cost prediction and the per-client limits on their own (no processes: workers are
+plain tokens, the clock is ours)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from coopkg.errors import ClientBudgetExhausted, ClientConcurrencyLimit, QueueFull, StoreUnavailable
+from coopkg.store.client_budget import ClientLimits
+from coopkg.store.fair_queue import CostMemory, FairQueue
+
+
+async def _settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+async def _order(queue: FairQueue[str], requests: list[tuple[str, bool]]) -> list[str]:
+    """Which client each worker goes to, one worker at a time, for requests queued in this order."""
+    served: list[str] = []
+
+    async def one(client: str, heavy: bool) -> None:
+        worker = await queue.acquire(client, heavy, 5)
+        served.append(client)
+        await _settle()
+        queue.finished(heavy)
+        queue.add(worker)
+
+    tasks = [asyncio.create_task(one(client, heavy)) for client, heavy in requests]
+    await _settle()
+    queue.add("w")  # one worker serves them all, in the queue's order
+    await asyncio.gather(*tasks)
+    return served
+
+
+def test_clients_take_turns_whatever_order_they_queued_in() -> None:
+    queue: FairQueue[str] = FairQueue(1)
+    requests = [("flood", False)] * 4 + [("a", False), ("b", False)]
+    served = asyncio.run(_order(queue, requests))
+    assert served == ["flood", "a", "b", "flood", "flood", "flood"]
+
+
+def test_light_queries_go_first_and_heavy_ones_never_take_the_kept_worker() -> None:
+    async def scenario() -> None:
+        queue: FairQueue[str] = FairQueue(2, reserved=1)
+        queue.add("w1")
+        queue.add("w2")
+        first = await queue.acquire("flood", True, 1)
+        assert queue.heavy_running == 1
+        # The second worker is idle, but kept: another heavy query waits...
+        with pytest.raises(StoreUnavailable, match="No query worker was free within"):
+            await queue.acquire("flood", True, 0.05)
+        # ...while a light one takes it at once.
+        light = await queue.acquire("reader", False, 0.05)
+        assert {first, light} == {"w1", "w2"}
+        # A light query past its time is moved to the heavy class only if a heavy place is free.
+        assert not queue.promote()
+        queue.finished(True)
+        queue.add(first)
+        assert queue.promote()
+
+    asyncio.run(scenario())
+
+
+def test_one_worker_keeps_nothing() -> None:
+    async def scenario() -> None:
+        queue: FairQueue[str] = FairQueue(1, reserved=1)
+        queue.add("w")
+        assert await queue.acquire("flood", True, 0.1) == "w"
+
+    asyncio.run(scenario())
+
+
+def test_a_full_line_is_refused_at_once_but_each_class_has_its_own() -> None:
+    async def scenario() -> None:
+        queue: FairQueue[str] = FairQueue(1, max_waiting=1)
+        waiting = asyncio.create_task(queue.acquire("a", True, 5))
+        await _settle()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        with pytest.raises(QueueFull) as refused:
+            await queue.acquire("b", True, 5)
+        assert loop.time() - started < 0.1
+        assert refused.value.headers["Retry-After"] == "2"
+        # A query stopped to free a kept worker comes back whatever the line, and light ones have room.
+        again = asyncio.create_task(queue.acquire("c", True, 5, again=True))
+        light = asyncio.create_task(queue.acquire("d", False, 5))
+        await _settle()
+        assert queue.waiting == 3
+        queue.add("w")
+        assert await light == "w"  # light first
+        for task in (waiting, again):
+            task.cancel()
+        await asyncio.gather(waiting, again, return_exceptions=True)
+        assert queue.waiting == 0
+
+    asyncio.run(scenario())
+
+
+def test_a_worker_handed_to_a_cancelled_request_is_free_again() -> None:
+    async def scenario() -> None:
+        queue: FairQueue[str] = FairQueue(1)
+        task = asyncio.create_task(queue.acquire("a", True, 5))
+        await _settle()
+        queue.add("w")  # handed over...
+        task.cancel()  # ...to a request that is cancelled before it runs
+        await asyncio.gather(task, return_exceptions=True)
+        assert queue.idle == 1
+        assert queue.heavy_running == 0
+        assert await queue.acquire("b", True, 0.1) == "w"
+
+    asyncio.run(scenario())
+
+
+def test_costs_are_predicted_by_query_then_by_client() -> None:
+    costs = CostMemory(light_time=0.5)
+    assert not costs.heavy("new", b"q1")  # nothing known: light
+    costs.record("flood", b"q1", 10.0)
+    assert costs.heavy("anyone", b"q1")  # this query is known heavy, whoever sends it
+    assert costs.heavy("flood", b"q2")  # this client's queries are heavy lately
+    costs.record("reader", b"ask", 0.01)
+    assert not costs.heavy("flood", b"ask")  # a query known cheap stays light, whoever sends it
+    for _ in range(6):
+        costs.record("flood", b"ask", 0.01)
+    assert not costs.heavy("flood", b"q3")  # a client that stopped flooding is light again
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_concurrent_queries_are_capped_per_client() -> None:
+    limits = ClientLimits(2, 0)
+    first, second = limits.admit("a"), limits.admit("a")
+    with pytest.raises(ClientConcurrencyLimit) as refused:
+        limits.admit("a")
+    assert refused.value.status == 429
+    assert refused.value.headers["Retry-After"] == "1"
+    assert "COOPKG_CLIENT_CONCURRENCY=2" in refused.value.detail
+    limits.admit("b")  # another client is not affected
+    first.close()
+    first.close()  # closing twice gives back one place only
+    limits.admit("a")
+    with pytest.raises(ClientConcurrencyLimit):
+        limits.admit("a")
+    second.close()
+
+
+def test_worker_time_is_charged_and_refilled_per_minute() -> None:
+    clock = Clock()
+    limits = ClientLimits(0, 60, clock=clock)
+    limits.admit("a").close()
+    limits.charge("a", 90)  # one long query: 30 s of debt
+    with pytest.raises(ClientBudgetExhausted) as refused:
+        limits.admit("a")
+    assert refused.value.headers["Retry-After"] == "31"
+    assert "resets in 31 s" in refused.value.detail
+    limits.admit("b").close()
+    clock.now = 31
+    limits.admit("a").close()
+    # A client sending one query after another never runs out: it uses at most the refill rate.
+    for _ in range(100):
+        clock.now += 10
+        limits.admit("c").close()
+        limits.charge("c", 10)
+    assert limits.balance("c") > 0
+
+
+def test_work_outside_a_request_is_never_limited() -> None:
+    limits = ClientLimits(1, 1)
+    limits.charge(None, 1000)
+    for _ in range(3):
+        limits.admit(None)
