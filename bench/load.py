@@ -3,6 +3,8 @@
     .venv/bin/python bench/load.py load [--workers 1,2] [--duration 20] [--connections 8]
     .venv/bin/python bench/load.py soak [--workers 2] [--duration 300] [--connections 32] \
         [--memory-bound-mb 64]
+    .venv/bin/python bench/load.py noisy [--workers 2] [--duration 20] [--flooders 2] \
+        [--flood-connections 8] [--light-clients 2] [--fairness on,off]
 
 The request mix (bench/mix.lua cycles through it): every named query of queries/*.rq sent to `/sparql` (its
 values bound the way the gateway binds them, several values per query), plus the linked-data pages of all
@@ -13,6 +15,15 @@ commitments as HTML and as Turtle (`--no-pages` leaves them out). Every request 
 and the resident memory of the server's whole process tree before and after. `soak` runs one long wrk while
 sampling memory every few seconds; it exits 1 when there was any error or when memory grew, from the end of
 warm-up to the end of the run, by more than `--memory-bound-mb`.
+
+`noisy` is the noisy-neighbour run of SECURITY.md: `--flooders` clients, each from its own loopback address
+(127.0.1.x) on `--flood-connections` connections, send a runaway query (a three-way cross product, stopped at
+the query time limit) again and again, while `--light-clients` clients (127.0.2.x) send the named-query mix
+by POST (never from the response cache), one query after another, 0.1 s apart. It reports the light
+clients' p50/p99/slowest latency and errors, and how the flooders were answered (429, 503, ...). The gateway
+runs with its shipped defaults (`--fairness on`) or with the per-client limits and the kept worker off
+(`off`: the fair queue alone).
+wrk is one address standing for many clients, so `load` and `soak` turn the per-client limits off.
 Results go to bench/out/load/<time>/<mode>.json.
 """
 
@@ -20,6 +31,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
+import statistics
 import subprocess
 import sys
 import threading
@@ -27,6 +40,8 @@ import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from procs import Server, free_port, http_get, memory_of, process_tree
 
@@ -110,11 +125,20 @@ def rss(server: Server) -> int:
     return memory_of(process_tree(server.process.pid))[0]
 
 
-def start(workers: int, logs: Path) -> tuple[Server, str]:
+# wrk's connections all come from one address: as many clients, they must not share one client's limits.
+NO_CLIENT_LIMITS = {"COOPKG_CLIENT_CONCURRENCY": "0", "COOPKG_CLIENT_BUDGET": "0"}
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def start(
+    workers: int, logs: Path, settings: dict[str, str] | None = None, name: str = ""
+) -> tuple[Server, str]:
     port = free_port()
     env = {"COOPKG_HOST": "127.0.0.1", "COOPKG_PORT": str(port), "COOPKG_WORKERS": str(workers)}
+    env |= NO_CLIENT_LIMITS if settings is None else settings
     argv = [str(VENV_BIN / "coopkg"), "serve"]
-    server = Server(f"coopkg-{workers}", argv, env, logs / f"coopkg-{workers}.log")
+    label = f"coopkg-{workers}{name}"
+    server = Server(label, argv, env, logs / f"{label}.log")
     server.start()
     base = f"http://127.0.0.1:{port}"
     ask = f"{base}/sparql?{urllib.parse.urlencode({'query': 'ASK {}'})}"
@@ -183,7 +207,111 @@ def run_soak(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     return {"mode": "soak", "runs": [result]}
 
 
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def noisy_once(args: argparse.Namespace, folder: Path, fairness: bool) -> dict[str, Any]:
+    settings = {} if fairness else {**NO_CLIENT_LIMITS, "COOPKG_LIGHT_WORKERS": "0"}
+    server, base = start(args.workers[0], folder, settings, f"-noisy-{'on' if fairness else 'off'}")
+    try:
+        light_queries = [
+            dict(urllib.parse.parse_qsl(path.partition("?")[2])) for path, _ in mix(base, pages=False)
+        ]
+        stop = threading.Event()
+        lock = threading.Lock()
+        flood: dict[str, int] = {}
+        light: list[tuple[float, int]] = []
+
+        def flooder(address: str) -> None:
+            with httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=60) as http:
+                while not stop.is_set():
+                    try:
+                        status = str(http.post(f"{base}/sparql", data={"query": RUNAWAY}).status_code)
+                    except httpx.HTTPError as error:
+                        status = type(error).__name__
+                    with lock:
+                        flood[status] = flood.get(status, 0) + 1
+
+        def reader(address: str, seed: int) -> None:
+            order = random.Random(seed)
+            with httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=60) as http:
+                while not stop.is_set():
+                    started = time.monotonic()
+                    try:
+                        answer = http.post(
+                            f"{base}/sparql",
+                            data=order.choice(light_queries),
+                            headers={"Accept": SPARQL_JSON},
+                        )
+                        status = answer.status_code
+                    except httpx.HTTPError:
+                        status = 0
+                    with lock:
+                        light.append((time.monotonic() - started, status))
+                    stop.wait(0.1)
+
+        threads = [
+            threading.Thread(target=flooder, args=(f"127.0.1.{n + 1}",))
+            for n in range(args.flooders)
+            for _ in range(args.flood_connections)
+        ]
+        threads += [
+            threading.Thread(target=reader, args=(f"127.0.2.{n + 1}", n)) for n in range(args.light_clients)
+        ]
+        for thread in threads:
+            thread.start()
+        time.sleep(args.duration)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        server.stop()
+    seconds = [took for took, _ in light]
+    flood_total = sum(flood.values())
+    return {
+        "fairness": fairness,
+        "workers": args.workers[0],
+        "flooders": args.flooders,
+        "flood_connections": args.flood_connections,
+        "light_clients": args.light_clients,
+        "light_requests": len(light),
+        "light_errors": sum(1 for _, status in light if status != 200),
+        "light_p50_ms": 1000 * statistics.median(seconds) if seconds else float("nan"),
+        "light_p99_ms": 1000 * _percentile(seconds, 0.99),
+        "light_max_ms": 1000 * max(seconds, default=float("nan")),
+        "flood_requests": flood_total,
+        "flood_statuses": dict(sorted(flood.items())),
+        "flood_429_share": flood.get("429", 0) / flood_total if flood_total else 0.0,
+    }
+
+
+def run_noisy(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    return {"mode": "noisy", "runs": [noisy_once(args, folder, fairness) for fairness in args.fairness]}
+
+
+def report_noisy(results: dict[str, Any]) -> str:
+    lines = [
+        "| fairness | workers | flooders x conns | light clients | s | light requests | light p50 ms "
+        "| light p99 ms | light max ms | light errors | flood requests | flood answers | flood 429 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in results["runs"]:
+        answers = ", ".join(f"{status}: {count}" for status, count in run["flood_statuses"].items())
+        lines.append(
+            f"| {'on' if run['fairness'] else 'off'} | {run['workers']} | {run['flooders']} x "
+            f"{run['flood_connections']} | {run['light_clients']} | {results['duration']} "
+            f"| {run['light_requests']} | {run['light_p50_ms']:.1f} | {run['light_p99_ms']:.1f} "
+            f"| {run['light_max_ms']:.1f} | {run['light_errors']} | {run['flood_requests']} | {answers} "
+            f"| {100 * run['flood_429_share']:.0f} % |"
+        )
+    return "\n".join(lines)
+
+
 def report(results: dict[str, Any]) -> str:
+    if results["mode"] == "noisy":
+        return report_noisy(results)
     mb = 2**20
     lines = [
         "| mode | workers | conns | s | requests | req/s | p50 ms | p99 ms | errors | RSS MB |",
@@ -207,7 +335,7 @@ def report(results: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("mode", choices=("load", "soak"))
+    parser.add_argument("mode", choices=("load", "soak", "noisy"))
     parser.add_argument("--workers", default=None, help="worker counts, e.g. 1,2")
     parser.add_argument("--duration", type=int, default=None, help="seconds of load (load: 20; soak: 300)")
     parser.add_argument("--connections", type=int, default=None, help="clients (load: 8; soak: 32)")
@@ -215,14 +343,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample-every", type=float, default=5.0, help="soak: seconds between samples")
     parser.add_argument("--memory-bound-mb", type=int, default=64, help="soak: allowed RSS growth")
     parser.add_argument("--no-pages", dest="pages", action="store_false", help="only /sparql, no /id/ pages")
+    parser.add_argument("--flooders", type=int, default=2, help="noisy: flooding clients (addresses)")
+    parser.add_argument("--flood-connections", type=int, default=8, help="noisy: connections per flooder")
+    parser.add_argument(
+        "--light-clients", type=int, default=2, help="noisy: clients sending the named queries"
+    )
+    parser.add_argument("--fairness", default="on,off", help="noisy: on (shipped defaults), off, or both")
     args = parser.parse_args(argv)
+    args.fairness = [value.strip() == "on" for value in args.fairness.split(",")]
     soak = args.mode == "soak"
-    args.workers = [int(w) for w in (args.workers or ("2" if soak else "1,2")).split(",")]
+    args.workers = [int(w) for w in (args.workers or ("1,2" if args.mode == "load" else "2")).split(",")]
     args.duration = args.duration or (300 if soak else 20)
     args.connections = args.connections or (32 if soak else 8)
     folder = OUT / time.strftime("%Y%m%dT%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
-    results = run_soak(args, folder) if soak else run_load(args, folder)
+    runners = {"load": run_load, "soak": run_soak, "noisy": run_noisy}
+    results = runners[args.mode](args, folder)
     results |= {"duration": args.duration, "connections": args.connections}
     (folder / f"{args.mode}.json").write_text(json.dumps(results, indent=2))
     print(report(results))

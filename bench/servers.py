@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench/out"
 VENV_BIN = Path(sys.executable).parent
 RDFLIB_ENDPOINT_VENV = OUT / "rdflib-endpoint-venv"
+# The load generators are one address standing for many clients: the per-client limits and the worker kept
+# for light queries (SECURITY.md) are off, so these runs measure the engines, not the fairness rules.
+UNLIMITED = {"COOPKG_CLIENT_CONCURRENCY": "0", "COOPKG_CLIENT_BUDGET": "0", "COOPKG_LIGHT_WORKERS": "0"}
 
 
 @dataclass
@@ -59,7 +62,12 @@ def ensure_rdflib_endpoint() -> Path:
 
 def coopkg(name: str, data: Path, workers: int, logs: Path, store_dir: Path | None = None) -> Target:
     port = free_port()
-    env = {"COOPKG_PORT": str(port), "COOPKG_HOST": "127.0.0.1", "COOPKG_WORKERS": str(workers)}
+    env = {
+        "COOPKG_PORT": str(port),
+        "COOPKG_HOST": "127.0.0.1",
+        "COOPKG_WORKERS": str(workers),
+        **UNLIMITED,
+    }
     if store_dir is not None:
         env["COOPKG_STORE_DIR"] = str(store_dir)
     argv = [str(VENV_BIN / "coopkg"), "serve", "--data", str(data)]
@@ -87,6 +95,7 @@ def coopkg_remote(store: Path, logs: Path) -> Target:
         "COOPKG_HOST": "127.0.0.1",
         "COOPKG_STORE": "remote",
         "COOPKG_REMOTE_QUERY_URL": f"http://127.0.0.1:{ox_port}/query",
+        **UNLIMITED,
     }
     gateway = Server("coopkg-remote", [str(VENV_BIN / "coopkg"), "serve"], env, logs / "coopkg-remote.log")
     return Target(

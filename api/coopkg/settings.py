@@ -64,7 +64,10 @@ class Settings(BaseSettings):
         4,
         ge=0,
         le=10_000,
-        description="Queries one client may have waiting or running at once; more are 429. 0 is no limit.",
+        description=(
+            "Requests one client may have with queries waiting or running at once (a page's queries count "
+            "once); more are 429. 0 is no limit."
+        ),
     )
     client_budget: float = Field(
         60.0,

@@ -152,6 +152,20 @@ def test_concurrent_queries_are_capped_per_client() -> None:
     second.close()
 
 
+def test_the_queries_of_one_request_take_one_place() -> None:
+    limits = ClientLimits(1, 0)
+    page = object()
+    tickets = [limits.admit("a", page) for _ in range(5)]  # a page gathering five queries
+    with pytest.raises(ClientConcurrencyLimit):
+        limits.admit("a", object())  # another request of the same client
+    for ticket in tickets[:4]:
+        ticket.close()
+    with pytest.raises(ClientConcurrencyLimit):
+        limits.admit("a")
+    tickets[4].close()
+    limits.admit("a").close()
+
+
 def test_worker_time_is_charged_and_refilled_per_minute() -> None:
     clock = Clock()
     limits = ClientLimits(0, 60, clock=clock)

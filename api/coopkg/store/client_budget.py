@@ -2,7 +2,8 @@
 
 As public SPARQL endpoints do (the Wikidata Query Service: a minute of query time per minute and five
 parallel queries per client), each client (an address, see `coopkg.web.client_address`) may have at most
-`concurrency` queries waiting or running, and a bucket of `budget` seconds of worker time, refilled
+`concurrency` requests with queries waiting or running (the queries one request runs together, as a page
+gathering several, count once), and a bucket of `budget` seconds of worker time, refilled
 continuously at `budget` per minute and charged, when a query lets go of its worker, with the time it
 actually held it (waiting in the queue is free). A client whose bucket is empty, or who has `concurrency`
 queries in flight, is answered 429 with `Retry-After` at once, before its query waits for anything.
@@ -17,7 +18,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from coopkg.errors import ClientBudgetExhausted, ClientConcurrencyLimit
 
@@ -29,19 +30,25 @@ _SWEEP_AT = 4096  # clients remembered before the idle, full ones are forgotten
 class _Account:
     balance: float  # seconds of worker time left (negative after a long query: the debt is paid in time)
     updated: float  # when `balance` was last refilled
-    in_flight: int = 0
+    # Requests with queries waiting or running -> how many queries each (a page may run several at once).
+    requests: dict[object, int] = field(default_factory=dict)
+
+    @property
+    def in_flight(self) -> int:
+        return len(self.requests)
 
 
 class Ticket:
-    """One admitted query; `close()` (idempotent) gives its concurrency place back."""
+    """One admitted query; `close()` (idempotent) gives its place back."""
 
-    def __init__(self, limits: ClientLimits | None, client: str | None) -> None:
+    def __init__(self, limits: ClientLimits | None, client: str | None, request: object = None) -> None:
         self._limits = limits
         self.client = client
+        self.request = request
 
     def close(self) -> None:
         if self._limits is not None:
-            self._limits._leave(self.client)
+            self._limits._leave(self.client, self.request)
             self._limits = None
 
 
@@ -76,16 +83,21 @@ class ClientLimits:
             if account.in_flight == 0 and refilled >= self.budget:
                 del self._accounts[name]
 
-    def admit(self, client: str | None) -> Ticket:
-        """A place for one query of `client`, or the 429 that says which limit and when to come back."""
+    def admit(self, client: str | None, request: object = None) -> Ticket:
+        """A place for one query of `client` made for `request` (None: a request of its own), or the 429
+        that says which limit and when to come back. The queries of one request share one place."""
         if client is None:
             return Ticket(None, None)
         account = self._account(client)
+        request = object() if request is None else request
+        if request in account.requests:  # another query of a request already admitted
+            account.requests[request] += 1
+            return Ticket(self, client, request)
         if self.concurrency and account.in_flight >= self.concurrency:
             raise ClientConcurrencyLimit(
-                f"This client ({client}) already has {account.in_flight} queries waiting or running, the "
-                f"most allowed at once (COOPKG_CLIENT_CONCURRENCY={self.concurrency}). The limit resets as "
-                "soon as one of them finishes: send queries one after another, or retry in 1 s.",
+                f"This client ({client}) already has {account.in_flight} requests with queries waiting or "
+                f"running, the most allowed (COOPKG_CLIENT_CONCURRENCY={self.concurrency}). The limit "
+                "resets as soon as one of them finishes: send queries one after another, or retry in 1 s.",
                 headers={"Retry-After": "1"},
             )
         if self.budget and account.balance <= 0:
@@ -96,8 +108,8 @@ class ClientLimits:
                 f"{wait} s: retry then, and make queries more selective or add a LIMIT.",
                 headers={"Retry-After": str(wait)},
             )
-        account.in_flight += 1
-        return Ticket(self, client)
+        account.requests[request] = 1
+        return Ticket(self, client, request)
 
     def charge(self, client: str | None, seconds: float) -> None:
         """`client`'s query held a worker for `seconds`."""
@@ -109,7 +121,10 @@ class ClientLimits:
     def balance(self, client: str) -> float:
         return self._account(client).balance
 
-    def _leave(self, client: str | None) -> None:
+    def _leave(self, client: str | None, request: object) -> None:
         account = self._accounts.get(client) if client is not None else None
-        if account is not None and account.in_flight > 0:
-            account.in_flight -= 1
+        if account is None or request not in account.requests:
+            return
+        account.requests[request] -= 1
+        if account.requests[request] <= 0:
+            del account.requests[request]

@@ -31,6 +31,9 @@ from coopkg.errors import QueueFull, StoreUnavailable
 # The client of the request being served (an address, or an IPv6 /64); None outside a request (start-up,
 # internal checks), which is never limited.
 CLIENT: ContextVar[str | None] = ContextVar("coopkg_client", default=None)
+# The request being served (any object unique to it): the queries one request runs together, as a page that
+# gathers several, take one of its client's concurrency places, not one each.
+REQUEST: ContextVar[object | None] = ContextVar("coopkg_request", default=None)
 
 W = TypeVar("W")
 K = TypeVar("K", bound=Hashable)

@@ -35,7 +35,7 @@ from coopkg import errors
 from coopkg.errors import CoopkgError, QueryTimeout, StoreUnavailable, WorkerDied
 from coopkg.store.client_budget import ClientLimits, Ticket
 from coopkg.store.engine import Job
-from coopkg.store.fair_queue import CLIENT, CostMemory, FairQueue, fingerprint
+from coopkg.store.fair_queue import CLIENT, REQUEST, CostMemory, FairQueue, fingerprint
 from coopkg.store.worker_protocol import read_bytes, read_object, write_object
 
 log = logging.getLogger("coopkg.workers")
@@ -339,7 +339,7 @@ class WorkerPool:
 
         `timeout` covers the whole request: waiting for a worker, evaluation and sending the answer."""
         client = CLIENT.get()
-        ticket = self.limits.admit(client)  # 429 at once, before waiting for anything
+        ticket = self.limits.admit(client, REQUEST.get())  # 429 at once, before waiting for anything
         try:
             answer = await self._run(job, timeout, client, ticket)
         except BaseException:

@@ -194,7 +194,7 @@ def create_app(
     app.add_exception_handler(Exception, _unexpected)
     for router in _routers():
         app.include_router(router)
-    openapi.complete(app)
+    openapi.complete(app, hosts_checked=bool(settings.public_url or settings.allowed_hosts))
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(
         CORSMiddleware,

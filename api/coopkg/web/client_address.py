@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from coopkg.store.fair_queue import CLIENT
+from coopkg.store.fair_queue import CLIENT, REQUEST
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -99,8 +99,10 @@ class ClientAddress:
         address = resolve(peer[0] if peer else None, forwarded, self.trusted)
         if address is not None and peer is not None and str(address) != peer[0]:
             scope = {**scope, "client": (str(address), 0)}
-        token = CLIENT.set(client_key(address) if address is not None else "unknown")
+        client = CLIENT.set(client_key(address) if address is not None else "unknown")
+        request = REQUEST.set(object())
         try:
             await self.app(scope, receive, send)
         finally:
-            CLIENT.reset(token)
+            REQUEST.reset(request)
+            CLIENT.reset(client)

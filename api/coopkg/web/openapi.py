@@ -25,6 +25,10 @@ REASONS: dict[int, str] = {
     413: "Payload too large: the body is over the configured limit",
     415: "Unsupported media type: the Content-Type is not one this route reads",
     422: "Invalid parameter: a parameter is missing or not a value of its type",
+    429: (
+        "Too many requests: this client has too many queries at once or has used its query time for now "
+        "(the problem type says which; Retry-After says when to come back)"
+    ),
     503: "Service unavailable: the store timed out, is starting, or is down (retry later)",
 }
 
@@ -57,8 +61,10 @@ def problems(*statuses: int, also: Iterable[str] = ()) -> dict[int | str, dict[s
     }
 
 
-def complete(app: FastAPI) -> None:
-    """Give every error response the schema documents without content the problem+json content.
+def complete(app: FastAPI, *, hosts_checked: bool = False) -> None:
+    """Give every error response the schema documents without content the problem+json content; document
+    the per-client limits' 429 wherever a store may be busy (503), and, when the gateway checks the Host
+    (`hosts_checked`), its 400 on every operation.
 
     A route's own `responses=` replaces its router's entry for the same status, so a route that only
     describes an error (`413: {"description": ...}`) would document that status without a media type. The
@@ -69,18 +75,23 @@ def complete(app: FastAPI) -> None:
 
     def schema() -> dict[str, Any]:
         if app.openapi_schema is None:
-            _fill(generate())
+            _fill(generate(), hosts_checked)
         assert app.openapi_schema is not None  # generate() stores the schema it returns
         return app.openapi_schema
 
     app.openapi = schema  # type: ignore[method-assign]
 
 
-def _fill(document: dict[str, Any]) -> None:
+def _fill(document: dict[str, Any], hosts_checked: bool) -> None:
     for item in document.get("paths", {}).values():
         for operation in item.values():
             if not isinstance(operation, dict):
                 continue
+            responses = operation.setdefault("responses", {})
+            if "503" in responses:  # it runs queries: the per-client limits apply
+                responses.setdefault("429", {"description": REASONS[429]})
+            if hosts_checked:
+                responses.setdefault("400", {"description": REASONS[400]})
             for status, response in operation.get("responses", {}).items():
                 if (
                     status.isascii()
