@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import random
 import statistics
 import subprocess
@@ -212,6 +213,31 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
+def _flood(base: str, address: str, connections: int, seconds: float, answers: Any) -> None:
+    """One flooding client (its own process, so its threads never hold the light clients' GIL): the
+    runaway query on `connections` connections from `address`, again and again, for `seconds`."""
+    counts: dict[str, int] = {}
+    lock = threading.Lock()
+    finish = time.monotonic() + seconds
+
+    def connection() -> None:
+        with httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=60) as http:
+            while time.monotonic() < finish:
+                try:
+                    status = str(http.post(f"{base}/sparql", data={"query": RUNAWAY}).status_code)
+                except httpx.HTTPError as error:
+                    status = type(error).__name__
+                with lock:
+                    counts[status] = counts.get(status, 0) + 1
+
+    threads = [threading.Thread(target=connection) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    answers.put(counts)
+
+
 def noisy_once(args: argparse.Namespace, folder: Path, fairness: bool) -> dict[str, Any]:
     settings = {} if fairness else {**NO_CLIENT_LIMITS, "COOPKG_LIGHT_WORKERS": "0"}
     server, base = start(args.workers[0], folder, settings, f"-noisy-{'on' if fairness else 'off'}")
@@ -219,20 +245,19 @@ def noisy_once(args: argparse.Namespace, folder: Path, fairness: bool) -> dict[s
         light_queries = [
             dict(urllib.parse.parse_qsl(path.partition("?")[2])) for path, _ in mix(base, pages=False)
         ]
+        context = multiprocessing.get_context("fork")
+        answers = context.Queue()
+        flooders = [
+            context.Process(
+                target=_flood, args=(base, f"127.0.1.{n + 1}", args.flood_connections, args.duration, answers)
+            )
+            for n in range(args.flooders)
+        ]
+        for process in flooders:
+            process.start()
         stop = threading.Event()
         lock = threading.Lock()
-        flood: dict[str, int] = {}
         light: list[tuple[float, int]] = []
-
-        def flooder(address: str) -> None:
-            with httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=60) as http:
-                while not stop.is_set():
-                    try:
-                        status = str(http.post(f"{base}/sparql", data={"query": RUNAWAY}).status_code)
-                    except httpx.HTTPError as error:
-                        status = type(error).__name__
-                    with lock:
-                        flood[status] = flood.get(status, 0) + 1
 
         def reader(address: str, seed: int) -> None:
             order = random.Random(seed)
@@ -252,20 +277,22 @@ def noisy_once(args: argparse.Namespace, folder: Path, fairness: bool) -> dict[s
                         light.append((time.monotonic() - started, status))
                     stop.wait(0.1)
 
-        threads = [
-            threading.Thread(target=flooder, args=(f"127.0.1.{n + 1}",))
-            for n in range(args.flooders)
-            for _ in range(args.flood_connections)
-        ]
-        threads += [
+        time.sleep(1.0)  # the flood first: every worker taken when the light clients come
+        readers = [
             threading.Thread(target=reader, args=(f"127.0.2.{n + 1}", n)) for n in range(args.light_clients)
         ]
-        for thread in threads:
+        for thread in readers:
             thread.start()
-        time.sleep(args.duration)
+        time.sleep(args.duration - 1.0)
         stop.set()
-        for thread in threads:
+        for thread in readers:
             thread.join(timeout=120)
+        flood: dict[str, int] = {}
+        for _ in flooders:
+            for status, count in answers.get(timeout=120).items():
+                flood[status] = flood.get(status, 0) + count
+        for process in flooders:
+            process.join(timeout=60)
     finally:
         server.stop()
     seconds = [took for took, _ in light]
@@ -281,6 +308,8 @@ def noisy_once(args: argparse.Namespace, folder: Path, fairness: bool) -> dict[s
         "light_p50_ms": 1000 * statistics.median(seconds) if seconds else float("nan"),
         "light_p99_ms": 1000 * _percentile(seconds, 0.99),
         "light_max_ms": 1000 * max(seconds, default=float("nan")),
+        "light_over_1s": sum(1 for took in seconds if took > 1.0),
+        "light_slowest_ms": [round(1000 * took) for took in sorted(seconds, reverse=True)[:10]],
         "flood_requests": flood_total,
         "flood_statuses": dict(sorted(flood.items())),
         "flood_429_share": flood.get("429", 0) / flood_total if flood_total else 0.0,

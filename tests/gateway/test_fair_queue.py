@@ -7,7 +7,13 @@ import asyncio
 
 import pytest
 
-from coopkg.errors import ClientBudgetExhausted, ClientConcurrencyLimit, QueueFull, StoreUnavailable
+from coopkg.errors import (
+    ClientBudgetExhausted,
+    ClientConcurrencyLimit,
+    QueryTimeout,
+    QueueFull,
+    StoreUnavailable,
+)
 from coopkg.store.client_budget import ClientLimits
 from coopkg.store.fair_queue import CostMemory, FairQueue
 
@@ -191,3 +197,57 @@ def test_work_outside_a_request_is_never_limited() -> None:
     limits.charge(None, 1000)
     for _ in range(3):
         limits.admit(None)
+
+
+def test_a_pool_stops_a_cheap_guess_that_runs_long_and_remembers_it() -> None:
+    """Real workers: with one of two kept for light queries, a runaway query predicted light is stopped at
+    the light time when the heavy place is taken, and the same text is predicted heavy from then on, while a
+    light query from another client is answered at once."""
+    from pools import LOOKUP, RUNAWAY, job
+
+    from coopkg.store.data import shipped_sources
+    from coopkg.store.fair_queue import CLIENT
+    from coopkg.store.pool import WorkerPool
+    from coopkg.store.zygote import ZygoteLauncher
+
+    async def scenario() -> None:
+        zygote = ZygoteLauncher(shipped_sources())
+        zygote.begin()
+        await asyncio.to_thread(zygote.wait_ready)
+        pool = WorkerPool(zygote, 2, light_workers=1, light_time=0.2)
+        await pool.start()
+        try:
+
+            async def runaway() -> str:
+                CLIENT.set("flood")
+                try:
+                    await pool.run(job(RUNAWAY), 1.5)
+                except (StoreUnavailable, QueryTimeout) as error:
+                    return error.slug
+                return "answered"
+
+            flood = [asyncio.create_task(runaway()) for _ in range(2)]
+            await asyncio.sleep(0.5)  # one holds the heavy place, the other was stopped and waits
+            assert pool.queue.heavy_running == 1
+            assert pool.costs.heavy("anyone", _key(RUNAWAY))
+            CLIENT.set("reader")
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            answer = await pool.run(job(LOOKUP), 1.5)
+            assert answer.whole is not None
+            assert loop.time() - started < 1.0
+            assert sorted(await asyncio.gather(*flood)) == ["query-timeout", "store-unavailable"]
+            assert pool.costs.heavy("anyone", _key(RUNAWAY))  # still heavy: a stop is not a cheap run
+        finally:
+            await pool.close()
+
+    asyncio.run(scenario())
+
+
+def _key(query: str) -> bytes:
+    from pools import job
+
+    from coopkg.store.fair_queue import fingerprint
+
+    task = job(query)
+    return fingerprint(task.query, task.bindings, task.dataset, task.union_default_graph)

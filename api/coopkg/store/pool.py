@@ -245,11 +245,12 @@ class WorkerPool:
 
     # -- replacing workers ---------------------------------------------------------------------------------
 
-    def _discard(self, item: _Worker, reason: str) -> None:
-        """Kill a worker whose state is unknown (timed out, died, abandoned midway) and start another."""
+    def _discard(self, item: _Worker, reason: str, *, stopped: bool = False) -> None:
+        """Kill a worker whose state is unknown (timed out, died, abandoned midway) and start another.
+        `stopped`: its query was stopped for running too long (so it is known to be heavy)."""
         if item not in self._all:
             return
-        self._let_go(item)
+        self._let_go(item, "stopped" if stopped else "unknown")
         self._all.discard(item)
         log.warning("query worker %d stopped (%s); starting a replacement", item.pid, reason)
         item.process.kill()
@@ -280,19 +281,23 @@ class WorkerPool:
             return
 
     def _release(self, item: _Worker) -> None:
-        self._let_go(item)
+        self._let_go(item, "done")
         if item in self._all:
             self.queue.add(item)
 
-    def _let_go(self, item: _Worker) -> None:
-        """The query on `item` is over (answered, failed, stopped): charge its client the worker time it
-        used, remember what it cost, and give back its heavy place."""
+    def _let_go(self, item: _Worker, outcome: str) -> None:
+        """The query on `item` is over (`outcome`: "done", "stopped" for running too long, or "unknown":
+        cancelled, died): charge its client the worker time it used, remember what it cost, and give back
+        its heavy place."""
         holding, item.holding = item.holding, None
         if holding is None:
             return
         used = asyncio.get_running_loop().time() - holding.since
         self.limits.charge(holding.client, used)
-        self.costs.record(holding.client, holding.fingerprint, used)
+        if outcome == "done":
+            self.costs.record(holding.client, holding.fingerprint, used)
+        elif outcome == "stopped":  # stopped early (it waited long, or was moved): heavy all the same
+            self.costs.record(holding.client, holding.fingerprint, max(used, self.light_time))
         self.queue.finished(holding.heavy)
 
     # -- running jobs --------------------------------------------------------------------------------------
@@ -312,7 +317,7 @@ class WorkerPool:
                     return await reading
                 return await (read_bytes(item.reader) if raw else read_object(item.reader))
         except TimeoutError:
-            self._discard(item, "timed out")
+            self._discard(item, "timed out", stopped=True)
             raise QueryTimeout(
                 f"The query was stopped after {timeout:g} s (time waiting for a worker included), the time "
                 "limit of this endpoint (COOPKG_QUERY_TIMEOUT); make it more selective or add a LIMIT."
@@ -410,7 +415,7 @@ class WorkerPool:
             item.holding.heavy = True
             return True
         reading.cancel()
-        self._discard(item, "a query predicted cheap ran long; queued again as heavy")
+        self._discard(item, "a query predicted cheap ran long; queued again as heavy", stopped=True)
         return False
 
 
