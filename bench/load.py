@@ -258,6 +258,7 @@ def noisy_once(args: argparse.Namespace, folder: Path, fairness: bool) -> dict[s
         stop = threading.Event()
         lock = threading.Lock()
         light: list[tuple[float, int]] = []
+        slow: list[tuple[str, int, str]] = []  # when, ms, which query: to read beside the gateway's log
 
         def reader(address: str, seed: int) -> None:
             order = random.Random(seed)
@@ -265,16 +266,22 @@ def noisy_once(args: argparse.Namespace, folder: Path, fairness: bool) -> dict[s
                 while not stop.is_set():
                     started = time.monotonic()
                     try:
+                        query = order.choice(light_queries)
                         answer = http.post(
                             f"{base}/sparql",
-                            data=order.choice(light_queries),
+                            data=query,
                             headers={"Accept": SPARQL_JSON},
                         )
                         status = answer.status_code
                     except httpx.HTTPError:
                         status = 0
+                    took = time.monotonic() - started
                     with lock:
-                        light.append((time.monotonic() - started, status))
+                        light.append((took, status))
+                        if took > 1.0:
+                            when = time.strftime("%H:%M:%S", time.localtime(time.time() - took))
+                            title = query["query"].partition("\n")[0][:60]
+                            slow.append((when, round(1000 * took), title))
                     stop.wait(0.1)
 
         time.sleep(1.0)  # the flood first: every worker taken when the light clients come
@@ -310,6 +317,7 @@ def noisy_once(args: argparse.Namespace, folder: Path, fairness: bool) -> dict[s
         "light_max_ms": 1000 * max(seconds, default=float("nan")),
         "light_over_1s": sum(1 for took in seconds if took > 1.0),
         "light_slowest_ms": [round(1000 * took) for took in sorted(seconds, reverse=True)[:10]],
+        "light_over_1s_detail": slow,
         "flood_requests": flood_total,
         "flood_statuses": dict(sorted(flood.items())),
         "flood_429_share": flood.get("429", 0) / flood_total if flood_total else 0.0,

@@ -28,7 +28,7 @@ async def _order(queue: FairQueue[str], requests: list[tuple[str, bool]]) -> lis
     served: list[str] = []
 
     async def one(client: str, heavy: bool) -> None:
-        worker = await queue.acquire(client, heavy, 5)
+        worker, _ = await queue.acquire(client, heavy, 5)
         served.append(client)
         await _settle()
         queue.finished(heavy)
@@ -53,13 +53,13 @@ def test_light_queries_go_first_and_heavy_ones_never_take_the_kept_worker() -> N
         queue: FairQueue[str] = FairQueue(2, reserved=1)
         queue.add("w1")
         queue.add("w2")
-        first = await queue.acquire("flood", True, 1)
+        first, _ = await queue.acquire("flood", True, 1)
         assert queue.heavy_running == 1
         # The second worker is idle, but kept: another heavy query waits...
         with pytest.raises(StoreUnavailable, match="No query worker was free within"):
             await queue.acquire("flood", True, 0.05)
         # ...while a light one takes it at once.
-        light = await queue.acquire("reader", False, 0.05)
+        light, _ = await queue.acquire("reader", False, 0.05)
         assert {first, light} == {"w1", "w2"}
         # A light query past its time is moved to the heavy class only if a heavy place is free.
         assert not queue.promote()
@@ -70,11 +70,30 @@ def test_light_queries_go_first_and_heavy_ones_never_take_the_kept_worker() -> N
     asyncio.run(scenario())
 
 
+def test_a_light_query_found_heavy_while_it_waited_goes_to_the_heavy_line() -> None:
+    async def scenario() -> None:
+        heavy_keys: set[str] = set()
+        queue: FairQueue[str] = FairQueue(2, reserved=1, predict=lambda _client, key: key in heavy_keys)
+        queue.add("w1")
+        taken, _ = await queue.acquire("flood", True, 1)  # the heavy place is taken
+        guess = asyncio.create_task(queue.acquire("flood", False, 0.3, key="same-text"))
+        reader = asyncio.create_task(queue.acquire("reader", False, 1, key="ask"))
+        await _settle()
+        heavy_keys.add("same-text")  # meanwhile an identical query was stopped for running long
+        queue.add("w2")  # the kept worker comes free: the guess is heavy now and may not take it
+        assert await reader == ("w2", False)
+        with pytest.raises(StoreUnavailable):
+            await guess
+        assert taken == "w1"
+
+    asyncio.run(scenario())
+
+
 def test_one_worker_keeps_nothing() -> None:
     async def scenario() -> None:
         queue: FairQueue[str] = FairQueue(1, reserved=1)
         queue.add("w")
-        assert await queue.acquire("flood", True, 0.1) == "w"
+        assert await queue.acquire("flood", True, 0.1) == ("w", True)
 
     asyncio.run(scenario())
 
@@ -96,7 +115,7 @@ def test_a_full_line_is_refused_at_once_but_each_class_has_its_own() -> None:
         await _settle()
         assert queue.waiting == 3
         queue.add("w")
-        assert await light == "w"  # light first
+        assert await light == ("w", False)  # light first
         for task in (waiting, again):
             task.cancel()
         await asyncio.gather(waiting, again, return_exceptions=True)
@@ -115,7 +134,7 @@ def test_a_worker_handed_to_a_cancelled_request_is_free_again() -> None:
         await asyncio.gather(task, return_exceptions=True)
         assert queue.idle == 1
         assert queue.heavy_running == 0
-        assert await queue.acquire("b", True, 0.1) == "w"
+        assert await queue.acquire("b", True, 0.1) == ("w", True)
 
     asyncio.run(scenario())
 

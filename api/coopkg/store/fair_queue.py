@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import OrderedDict, deque
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -45,13 +45,24 @@ class _Waiter(Generic[W]):
     client: str
     heavy: bool
     future: asyncio.Future[W] = field(repr=False)
+    key: Hashable | None = None  # what its cost is predicted by (a query's fingerprint)
 
 
 class FairQueue(Generic[W]):
     """Idle workers, and per-client lines of queries waiting for one."""
 
-    def __init__(self, size: int, *, reserved: int = 0, max_waiting: int = 64) -> None:
+    def __init__(
+        self,
+        size: int,
+        *,
+        reserved: int = 0,
+        max_waiting: int = 64,
+        predict: Callable[[str | None, Hashable], bool] | None = None,
+    ) -> None:
         self.size = size
+        # Asked again when a light query's turn comes: what was learnt while it waited (an identical query
+        # stopped for running long, say) moves it to the heavy line instead of onto a kept worker.
+        self.predict = predict
         # Heavy queries never hold the last `reserved` workers; with one worker there is nothing to keep.
         self.heavy_slots = max(1, size - reserved)
         self.max_waiting = max_waiting
@@ -90,16 +101,19 @@ class FairQueue(Generic[W]):
             return True
         return False
 
-    async def acquire(self, client: str | None, heavy: bool, timeout: float, *, again: bool = False) -> W:
+    async def acquire(
+        self, client: str | None, heavy: bool, timeout: float, *, again: bool = False, key: Hashable = None
+    ) -> tuple[W, bool]:
         """The next worker for this client's query, within `timeout` seconds.
 
         QueueFull at once when `max_waiting` queries of its class already wait (each class has its own
         room, so a flood of heavy queries never fills the line of light ones), unless the query comes
         `again` (it was stopped to free a kept worker: it keeps its place in the request);
-        StoreUnavailable when no worker came in time. A heavy query holds a heavy place until
+        StoreUnavailable when no worker came in time. The worker comes with the query's class, which may
+        have become heavy while it waited (see `predict`); a heavy query holds a heavy place until
         `finished(True)`."""
         loop = asyncio.get_running_loop()
-        waiter: _Waiter[W] = _Waiter(client or _ANONYMOUS, heavy, loop.create_future())
+        waiter: _Waiter[W] = _Waiter(client or _ANONYMOUS, heavy, loop.create_future(), key)
         line = self._lines[heavy].setdefault(waiter.client, deque())
         line.append(waiter)
         self._waiting[heavy] += 1
@@ -115,10 +129,10 @@ class FairQueue(Generic[W]):
         try:
             async with asyncio.timeout(max(timeout, 0.0)):
                 # Shielded: a timeout or a cancelled request must not cancel a worker already handed over.
-                return await asyncio.shield(waiter.future)
+                return await asyncio.shield(waiter.future), waiter.heavy
         except TimeoutError:
             if waiter.future.done():  # handed a worker at the very last moment: use it
-                return waiter.future.result()
+                return waiter.future.result(), waiter.heavy
             self._withdraw(waiter)
             raise StoreUnavailable(
                 f"No query worker was free within {timeout:g} s (waiting counts against the query's time "
@@ -164,6 +178,11 @@ class FairQueue(Generic[W]):
     def _dispatch(self) -> None:
         while self._idle:
             waiter = self._next(heavy=False)
+            if waiter is not None and self._now_heavy(waiter):
+                waiter.heavy = True
+                self._lines[True].setdefault(waiter.client, deque()).append(waiter)
+                self._waiting[True] += 1
+                continue
             if waiter is None and self.heavy_running < self.heavy_slots:
                 waiter = self._next(heavy=True)
             if waiter is None:
@@ -171,6 +190,9 @@ class FairQueue(Generic[W]):
             if waiter.heavy:
                 self.heavy_running += 1
             waiter.future.set_result(self._idle.popleft())
+
+    def _now_heavy(self, waiter: _Waiter[W]) -> bool:
+        return self.predict is not None and waiter.key is not None and self.predict(waiter.client, waiter.key)
 
 
 class CostMemory:

@@ -146,8 +146,10 @@ class WorkerPool:
         self.launcher = launcher
         self.size = size
         self.limits = limits or ClientLimits(0, 0)  # no limits unless given (the gateway gives its settings')
-        self.queue: FairQueue[_Worker] = FairQueue(size, reserved=light_workers, max_waiting=queue_limit)
         self.costs = CostMemory(light_time)
+        self.queue: FairQueue[_Worker] = FairQueue(
+            size, reserved=light_workers, max_waiting=queue_limit, predict=self.costs.heavy
+        )
         self.light_time = light_time
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -361,7 +363,7 @@ class WorkerPool:
         heavy = self.costs.heavy(client, key)
         again = False
         while True:
-            item = await self._take(client, heavy, deadline, again)
+            item, heavy = await self._take(client, heavy, deadline, again, key)
             item.holding = _Holding(client, key, heavy, loop.time())
             try:
                 write_object(item.writer, job)
@@ -386,13 +388,28 @@ class WorkerPool:
             return Answer(truncated, _once(whole), whole)
         return Answer(truncated, _Stream(self, item, deadline, timeout, ticket))
 
-    async def _take(self, client: str | None, heavy: bool, deadline: float, again: bool) -> _Worker:
-        """A live worker for this query, waiting in the fair queue at most until `deadline`."""
+    async def _take(
+        self, client: str | None, heavy: bool, deadline: float, again: bool, key: bytes
+    ) -> tuple[_Worker, bool]:
+        """A live worker for this query, waiting in the fair queue at most until `deadline`, and whether
+        the query is heavy (it may have become so while it waited)."""
         loop = asyncio.get_running_loop()
         while True:
-            item = await self.queue.acquire(client, heavy, deadline - loop.time(), again=again)
+            item, heavy = await self.queue.acquire(
+                client, heavy, deadline - loop.time(), again=again, key=key
+            )
+            if heavy and deadline - loop.time() < self.light_time:
+                # A heavy query whose time is nearly all spent waiting would only be killed at once: the
+                # worker stays free (no replacement to start) and the client is told to retry.
+                self.queue.finished(True)
+                self.queue.add(item)
+                raise StoreUnavailable(
+                    "No query worker was free for this query within its time limit (COOPKG_QUERY_TIMEOUT, "
+                    "waiting included): the endpoint is busy with long queries; retry shortly.",
+                    headers={"Retry-After": "5"},
+                )
             if not item.reader.at_eof():
-                return item
+                return item, heavy
             # It died while idle (killed from outside, its zygote gone): nobody's query was lost; replace it
             # and take the next one, rather than failing this request.
             self.queue.finished(heavy)
