@@ -54,13 +54,18 @@ class InvalidParameter(CoopkgError):
 
 
 class ClientConcurrencyLimit(CoopkgError):
-    """One client has COOPKG_CLIENT_CONCURRENCY queries waiting or running already."""
+    """One client has COOPKG_CLIENT_CONCURRENCY requests with queries waiting or running already."""
+
+    # Members added to the problem document: the limit's name, its value, seconds until it resets.
+    extensions: dict[str, object]
 
     status, slug, title = 429, "client-concurrency-limit", "Too many queries at once from this client"
 
 
 class ClientBudgetExhausted(CoopkgError):
     """One client used its COOPKG_CLIENT_BUDGET of worker time per minute."""
+
+    extensions: dict[str, object]
 
     status, slug, title = 429, "client-budget-exhausted", "This client's query time per minute is used up"
 

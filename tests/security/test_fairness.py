@@ -108,6 +108,8 @@ def test_a_client_past_its_concurrent_queries_gets_429_at_once_and_others_are_se
     assert slug(answer) == "client-concurrency-limit"
     assert answer.headers["retry-after"] == "1"
     assert "COOPKG_CLIENT_CONCURRENCY=2" in answer.json()["detail"]
+    assert answer.json()["limit"] == "COOPKG_CLIENT_CONCURRENCY"
+    assert answer.json()["resetsIn"] == 1
     assert "resets" in answer.json()["detail"]
     light = [answer for answer, _ in answers if answer.status_code == 200]
     assert len(light) == 1
@@ -127,6 +129,8 @@ def test_a_client_past_its_worker_time_gets_429_until_it_is_refilled(limited: Ga
     # About a second of debt at 2 s per minute: some thirty seconds, and the detail says so.
     assert 10 <= wait <= 60, wait
     assert f"resets in {wait} s" in answer.json()["detail"]
+    assert answer.json()["limit"] == "COOPKG_CLIENT_BUDGET"
+    assert answer.json()["resetsIn"] == wait
     other, _ = ask("127.0.0.5", limited.base, LIGHT)
     assert other.status_code == 200
 

@@ -94,20 +94,29 @@ class ClientLimits:
             account.requests[request] += 1
             return Ticket(self, client, request)
         if self.concurrency and account.in_flight >= self.concurrency:
-            raise ClientConcurrencyLimit(
+            refused: ClientConcurrencyLimit | ClientBudgetExhausted = ClientConcurrencyLimit(
                 f"This client ({client}) already has {account.in_flight} requests with queries waiting or "
                 f"running, the most allowed (COOPKG_CLIENT_CONCURRENCY={self.concurrency}). The limit "
                 "resets as soon as one of them finishes: send queries one after another, or retry in 1 s.",
                 headers={"Retry-After": "1"},
             )
+            # Problem-document members (RFC 9457 extensions) for programs: which limit, when to come back.
+            refused.extensions = {
+                "limit": "COOPKG_CLIENT_CONCURRENCY",
+                "max": self.concurrency,
+                "resetsIn": 1,
+            }
+            raise refused
         if self.budget and account.balance <= 0:
             wait = max(1, math.ceil(-account.balance / self.rate + 0.01))
-            raise ClientBudgetExhausted(
+            refused = ClientBudgetExhausted(
                 f"This client ({client}) used its {self.budget:g} s of query-worker time per minute "
                 f"(COOPKG_CLIENT_BUDGET; it is refilled at {self.rate:g} s per second). It resets in "
                 f"{wait} s: retry then, and make queries more selective or add a LIMIT.",
                 headers={"Retry-After": str(wait)},
             )
+            refused.extensions = {"limit": "COOPKG_CLIENT_BUDGET", "max": self.budget, "resetsIn": wait}
+            raise refused
         account.requests[request] = 1
         return Ticket(self, client, request)
 

@@ -65,16 +65,26 @@ def problem(
     detail: str,
     instance: str | None = None,
     headers: dict[str, str] | None = None,
+    extensions: dict[str, object] | None = None,
 ) -> JSONResponse:
-    body = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail}
+    body: dict[str, object] = {
+        "type": PROBLEM_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
     if instance:
         body["instance"] = instance
+    body |= {name: value for name, value in (extensions or {}).items() if name not in body}
     return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
 async def _coopkg_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, CoopkgError)
-    return problem(error.status, error.slug, error.title, error.detail, request.url.path, error.headers)
+    extensions = getattr(error, "extensions", None)  # RFC 9457 members some problems add (the 429s)
+    return problem(
+        error.status, error.slug, error.title, error.detail, request.url.path, error.headers, extensions
+    )
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
