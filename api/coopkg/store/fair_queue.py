@@ -122,8 +122,7 @@ class FairQueue(Generic[W]):
             self._withdraw(waiter)
             raise QueueFull(
                 f"{self.max_waiting} queries like this one are already waiting for a worker "
-                "(COOPKG_QUEUE_LIMIT); "
-                "retry in a few seconds.",
+                "(COOPKG_QUEUE_LIMIT); retry in a few seconds.",
                 headers={"Retry-After": "2"},
             )
         try:
@@ -164,16 +163,16 @@ class FairQueue(Generic[W]):
 
     def _next(self, heavy: bool) -> _Waiter[W] | None:
         lines = self._lines[heavy]
-        while lines:
-            client, line = next(iter(lines.items()))
-            waiter = line.popleft()
-            self._waiting[heavy] -= 1
-            if line:
-                lines.move_to_end(client)  # this client's turn is over: to the back of the round
-            else:
-                del lines[client]
-            return waiter
-        return None
+        if not lines:
+            return None
+        client, line = next(iter(lines.items()))
+        waiter = line.popleft()
+        self._waiting[heavy] -= 1
+        if line:
+            lines.move_to_end(client)  # this client's turn is over: to the back of the round
+        else:
+            del lines[client]
+        return waiter
 
     def _dispatch(self) -> None:
         while self._idle:
