@@ -394,13 +394,15 @@ class WorkerPool:
         """A live worker for this query, waiting in the fair queue at most until `deadline`, and whether
         the query is heavy (it may have become so while it waited)."""
         loop = asyncio.get_running_loop()
+        asked = loop.time()
         while True:
             item, heavy = await self.queue.acquire(
                 client, heavy, deadline - loop.time(), again=again, key=key
             )
-            if heavy and deadline - loop.time() < self.light_time:
-                # A heavy query whose time is nearly all spent waiting would only be killed at once: the
-                # worker stays free (no replacement to start) and the client is told to retry.
+            left = deadline - loop.time()
+            if heavy and left < self.light_time and loop.time() - asked > left:
+                # A heavy query whose time went on waiting would only be killed at once: the worker stays
+                # free (no replacement to start) and the client is told to retry.
                 self.queue.finished(True)
                 self.queue.add(item)
                 raise StoreUnavailable(
