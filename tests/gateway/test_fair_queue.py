@@ -270,3 +270,45 @@ def _key(query: str) -> bytes:
 
     task = job(query)
     return fingerprint(task.query, task.bindings, task.dataset, task.union_default_graph)
+
+
+class SlowStore:
+    """Answers every query after `seconds` (for the limits in front of a remote store)."""
+
+    version = "slow"
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.asked = 0
+
+    async def ask(self, query: str, bindings: object = None, *, timeout: float | None = None) -> bool:
+        self.asked += 1
+        await asyncio.sleep(self.seconds)
+        return True
+
+
+def test_a_remote_store_gets_the_same_per_client_limits() -> None:
+    from coopkg.store.fair_queue import CLIENT, REQUEST
+    from coopkg.store.limited import LimitedStore
+
+    async def scenario() -> None:
+        inner = SlowStore(0.2)
+        store = LimitedStore(inner, ClientLimits(1, 0.06))  # 1 request at once, 0.06 s per minute
+        CLIENT.set("a")
+
+        async def one_request() -> bool:
+            REQUEST.set(object())
+            return await store.ask("ASK {}")
+
+        first = asyncio.create_task(one_request())
+        await _settle()
+        with pytest.raises(ClientConcurrencyLimit):
+            await one_request()
+        assert await first is True
+        with pytest.raises(ClientBudgetExhausted):  # 0.2 s answered: past the 0.06 s budget
+            await one_request()
+        assert inner.asked == 1  # refused before the store was asked
+        CLIENT.set("b")
+        assert await one_request() is True
+
+    asyncio.run(scenario())

@@ -18,9 +18,13 @@ class Opened:
 
 async def open_store(settings: Settings, preloaded: Launcher | None = None) -> Opened:
     if settings.store == "remote":
+        from coopkg.store.client_budget import ClientLimits
+        from coopkg.store.limited import LimitedStore
         from coopkg.store.remote import RemoteStore
 
-        return Opened(RemoteStore.from_settings(settings), None)
+        # The embedded store's pool applies the per-client limits itself; in front of a remote one, here.
+        limits = ClientLimits(settings.client_concurrency, settings.client_budget)
+        return Opened(LimitedStore(RemoteStore.from_settings(settings), limits), None)
     from coopkg.store.embedded import EmbeddedStore
 
     store = await EmbeddedStore.open(settings, preloaded)
