@@ -60,6 +60,9 @@ class LimitedStore:
     async def execute(self, request: QueryRequest) -> QueryResponse:
         return await self._limited(lambda: self.inner.execute(request))
 
+    async def quads(self) -> Sequence[ox.Quad]:
+        return await self._limited(self.inner.quads)
+
     async def health(self) -> bool:
         return await self.inner.health()
 
