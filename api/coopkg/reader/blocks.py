@@ -23,9 +23,9 @@ from coopkg.reader.marks import DECIMAL, HEADING_STYLES, Marker, match_marker
 from coopkg.reader.typography import Typography
 
 # A line ending in one of these finishes a sentence or clause, so the next line may start a new block.
-TERMINAL = "。：；！？:;!?"
+TERMINAL = "。：；！？:;!?."
 # A line ending in one of these finishes a paragraph if it is also short.
-STRONG_TERMINAL = "。：！？:!?"
+STRONG_TERMINAL = "。：！？:!?."
 # A heading never ends in punctuation of a sentence.
 NOT_HEADING_END = TERMINAL + "，、,."
 HEADING_MAX = 0.6  # in a PDF extraction, a heading takes at most this share of the full line width
@@ -40,7 +40,7 @@ class Block:
     marker: Marker | None = None
     parent: int | None = None  # an item's enclosing item (index into the block list)
     chapeau: int | None = None  # an item's lead-in paragraph (index into the block list)
-    heading_kind: str = "plain"  # a heading's kind: "plain", its mark's style, or "sub:<style>"
+    heading_kind: str = "plain"  # a heading's kind: "plain" or its mark's style (its level follows from it)
 
     @property
     def last(self) -> Line:
@@ -100,7 +100,8 @@ class _Reader:
         marker = match_marker(line.text) if boundary else None
         if marker is not None and self._marked(line, marker, current):
             return
-        if boundary and self.layout.looks_like_heading(line):
+        title = current is None and line.text[-1] not in NOT_HEADING_END  # a title may be long
+        if boundary and (title or self.layout.looks_like_heading(line)):
             self._heading(line, "plain")
         elif current is None:
             raise UnusableInput(
@@ -128,6 +129,9 @@ class _Reader:
             return False
         after_item = current.kind == "item"
         placed = self.enumerations.place(marker, len(self.blocks), after_item)
+        if placed is None and self.layout.looks_like_heading(line):
+            self._heading(line, marker.style, marker)
+            return True
         if placed is None:
             if (
                 marker.style == "cn-paren"
@@ -182,24 +186,21 @@ def _promote_sub_headings(blocks: list[Block], layout: Layout) -> None:
     for index in sorted(promoted):
         block = blocks[index]
         style = block.marker.style if block.marker else "plain"
-        block.kind, block.heading_kind, block.parent, block.chapeau = "heading", f"sub:{style}", None, None
+        block.kind, block.heading_kind, block.parent, block.chapeau = "heading", style, None, None
     for block in blocks:
         if block.parent in promoted:
             block.parent = None
 
 
 def _previous_sibling(blocks: list[Block], index: int) -> int | None:
+    """The block of the same mark style and parent before `index`, up to the enclosing heading."""
     block = blocks[index]
+    style = block.marker.style if block.marker else None
     for earlier in range(index - 1, -1, -1):
         other = blocks[earlier]
-        if other.kind == "heading" and not other.heading_kind.startswith("sub:"):
+        same_style = other.marker is not None and other.marker.style == style
+        if other.kind == "heading" and not same_style:
             return None
-        if (
-            other.marker is not None
-            and block.marker is not None
-            and other.marker.style == block.marker.style
-            and other.parent == block.parent
-            and other.kind in ("item", "heading")
-        ):
+        if same_style and other.parent == block.parent:
             return earlier
     return None

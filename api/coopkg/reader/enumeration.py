@@ -2,7 +2,8 @@
 
 The open enumerations form a stack, outermost first (（一） > 1． > （1）; (a) > (i)). A mark continues the
 enumeration of its style if its number is the next one (closing the deeper ones), restarts it at 1, or opens
-a new enumeration at 1: nested in the item just before it, or, after prose, as a new outermost one.
+a new enumeration at 1: nested in the item just before it, or, after prose, with no parent item (the open
+enumerations stay open, so `（二）` after `（一）`'s sub-items and their lead-in continues `（一）`).
 `(i)`, `(v)` and `(x)` are letters when they continue a lettered list at h, u or w, and roman numerals
 otherwise.
 """
@@ -20,6 +21,7 @@ class _Open:
     number: int  # the number of its last item
     block: int  # the block index of its last item
     chapeau: int | None  # the block index of its lead-in paragraph
+    detached: bool = False  # opened after prose: its items have no parent item
 
 
 @dataclass
@@ -49,9 +51,7 @@ class Enumerations:
             return None
         if depth is not None:
             del self.stack[depth:]
-        elif not after_item:
-            self.stack.clear()
-        self.stack.append(_Open(marker.style, 1, block, None))
+        self.stack.append(_Open(marker.style, 1, block, None, detached=not after_item))
         return marker, self._parent(len(self.stack) - 1), True
 
     def set_chapeau(self, block: int | None) -> None:
@@ -71,4 +71,6 @@ class Enumerations:
         return None
 
     def _parent(self, depth: int) -> int | None:
-        return self.stack[depth - 1].block if depth > 0 else None
+        if depth == 0 or self.stack[depth].detached:
+            return None
+        return self.stack[depth - 1].block

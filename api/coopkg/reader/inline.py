@@ -11,7 +11,7 @@ from coopkg.reader.normalise import Normalised
 # parenthesis, or a letter in parentheses.
 _NUMBERED = re.compile(r"(?<![0-9（(])([0-9]+)[）)]")
 _LETTERED = re.compile(r"(?<![A-Za-z])[（(]([a-z])[）)]")
-_END = {_NUMBERED: "；;。，", _LETTERED: "；;。"}
+_END = {_NUMBERED: "；;。，", _LETTERED: "；;。."}
 
 
 def _value(numeral: str) -> int:
