@@ -65,10 +65,10 @@ class _Writer:
                 return str(subject)
         return str(node)
 
-    def iri(self, node: ox.NamedNode) -> str:
+    def iri(self, node: ox.NamedNode, predicate: bool = False) -> str:
         value = node.value
-        if value == RDF_TYPE:
-            return "a"
+        if value == RDF_TYPE and predicate:
+            return "a"  # only in predicate position: as an object, rdf:type is written as a name
         for prefix, namespace in self.prefixes.items():
             if value.startswith(namespace) and _LOCAL.fullmatch(value[len(namespace) :]):
                 self.used.add(prefix)
@@ -110,7 +110,9 @@ class _Writer:
             separator = (
                 " , " if len(one_line) <= 100 and "\n" not in one_line else " ,\n" + " " * (indent + 4)
             )
-            lines.append(" " * indent + f"{self.iri(ox.NamedNode(name))} {separator.join(objects)}")
+            lines.append(
+                " " * indent + f"{self.iri(ox.NamedNode(name), predicate=True)} {separator.join(objects)}"
+            )
         return " ;\n".join(lines)
 
     def document(self) -> str:
