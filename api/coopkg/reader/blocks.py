@@ -53,9 +53,11 @@ class Layout:
     width: int  # the typeset width (PDF)
     language: str
 
-    def looks_like_heading(self, line: Line) -> bool:
+    def looks_like_heading(self, line: Line, following: Line | None = None) -> bool:
         if line.text[-1] in NOT_HEADING_END:
             return False
+        if self.typography is Typography.CLEAN and following is not None and not following.after_blank:
+            return False  # in clean text a heading is a block of its own; this line wraps on
         if self.typography is Typography.PDF:
             return line.width <= HEADING_MAX * self.width
         return line.width <= HEADING_COLUMNS.get(self.language, 50)
@@ -86,22 +88,22 @@ class _Reader:
     enumerations: Enumerations = field(default_factory=Enumerations)
 
     def read(self, lines: list[Line]) -> list[Block]:
-        for line in lines:
-            self._line(line)
+        for index, line in enumerate(lines):
+            self._line(line, lines[index + 1] if index + 1 < len(lines) else None)
         if self.blocks and self.blocks[-1].kind == "heading":
             last = self.blocks[-1].last
             raise UnusableInput(f"{self.path}:{last.number}: heading {last.text!r} has no text under it")
         _promote_sub_headings(self.blocks, self.layout)
         return self.blocks
 
-    def _line(self, line: Line) -> None:
+    def _line(self, line: Line, following: Line | None) -> None:
         current = self.blocks[-1] if self.blocks else None
         boundary = self.layout.at_boundary(current, line)
         marker = match_marker(line.text) if boundary else None
-        if marker is not None and self._marked(line, marker, current):
+        if marker is not None and self._marked(line, marker, current, following):
             return
         title = current is None and line.text[-1] not in NOT_HEADING_END  # a title may be long
-        if boundary and (title or self.layout.looks_like_heading(line)):
+        if boundary and (title or self.layout.looks_like_heading(line, following)):
             self._heading(line, "plain")
         elif current is None:
             raise UnusableInput(
@@ -114,9 +116,9 @@ class _Reader:
         else:
             current.lines.append(line)
 
-    def _marked(self, line: Line, marker: Marker, current: Block | None) -> bool:
+    def _marked(self, line: Line, marker: Marker, current: Block | None, following: Line | None) -> bool:
         """Start a block for a line with a mark; False when the mark starts nothing (the line is prose)."""
-        if marker.style in HEADING_STYLES and self.layout.looks_like_heading(line):
+        if marker.style in HEADING_STYLES and self.layout.looks_like_heading(line, following):
             self._heading(line, marker.style, marker)
             return True
         if marker.style == DECIMAL:
@@ -129,7 +131,7 @@ class _Reader:
             return False
         after_item = current.kind == "item"
         placed = self.enumerations.place(marker, len(self.blocks), after_item)
-        if placed is None and self.layout.looks_like_heading(line):
+        if placed is None and self.layout.looks_like_heading(line, following):
             self._heading(line, marker.style, marker)
             return True
         if placed is None:

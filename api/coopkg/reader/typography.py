@@ -18,7 +18,7 @@ from collections import Counter
 from enum import Enum
 
 from coopkg.reader.lines import Line
-from coopkg.reader.marks import match_marker
+from coopkg.reader.marks import HEADING_STYLES, match_marker
 
 
 class Typography(Enum):
@@ -54,14 +54,20 @@ def furniture(lines: list[Line]) -> set[int]:
     width = full_width(lines)
     counts = Counter(line.text for line in lines)
     for line in lines:
+        # a paginated text's running header may be as wide as a line; otherwise only short lines qualify
         if (
             counts[line.text] >= REPEATS
             and line.text[-1] not in SENTENCE_END
-            and line.width <= 0.8 * width
+            and (found or line.width <= 0.8 * width)
             and match_marker(line.text) is None
         ):
             found.add(line.number)
     return found
+
+
+def _numbered_heading(line: Line) -> bool:
+    marker = match_marker(line.text)
+    return marker is not None and marker.style in HEADING_STYLES
 
 
 def detect(lines: list[Line], furniture_found: bool) -> Typography:
@@ -75,16 +81,23 @@ def detect(lines: list[Line], furniture_found: bool) -> Typography:
         return Typography.CLEAN
     width = full_width(lines)
     following = list(itertools.pairwise(lines))
+    # the first line (a title) is never taken for a wrapped one; an English line followed by a lower-case word
+    # is one whatever its width
     wrapped = [
         (line, after)
-        for line, after in following
-        if line.text[-1] not in SENTENCE_END and line.width > 0.6 * width and line.width >= 20
+        for index, (line, after) in enumerate(following)
+        if line.text[-1] not in SENTENCE_END
+        and (
+            (index > 0 and line.width >= 0.85 * width and line.width >= 20 and not _numbered_heading(line))
+            or (after.text[0].isascii() and after.text[0].islower())
+        )
     ]
     if len(wrapped) < max(1, len(lines) // 20):
         if any(line.indented for line in lines) or not any(line.after_blank for line in lines[1:]):
             return Typography.WEB
         return Typography.CLEAN
-    double_spaced = sum(after.after_blank for _, after in following) >= 0.8 * len(following)
+    # a PDF extraction puts a blank line after a wrapped line too; clean text continues its paragraph
+    double_spaced = sum(after.after_blank for _, after in wrapped) >= 0.5 * len(wrapped)
     hyphenated = any(re.search(r"[a-z]-$", line.text) for line, _ in wrapped)
     if double_spaced or furniture_found or hyphenated:
         return Typography.PDF
