@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from coopkg.errors import UnusableInput
@@ -21,7 +22,7 @@ class Line:
     after_blank: bool = False  # an empty line (or the start of the file) comes right before it
     indented: bool = False  # it starts with an ideographic space (web-page paragraph indentation)
 
-    @property
+    @cached_property  # asked for many times (typeset width, headings, paragraph ends)
     def width(self) -> int:
         return display_width(self.text)
 
