@@ -92,7 +92,7 @@ def detect(lines: list[Line], furniture_found: bool) -> Typography:
             or (after.text[0].isascii() and after.text[0].islower())
         )
     ]
-    if len(wrapped) < max(1, len(lines) // 20):
+    if not wrapped:
         if any(line.indented for line in lines) or not any(line.after_blank for line in lines[1:]):
             return Typography.WEB
         return Typography.CLEAN
