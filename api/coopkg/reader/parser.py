@@ -17,7 +17,7 @@ from coopkg.reader.lines import Line, read_source, split_lines
 from coopkg.reader.marks import chinese_number, match_marker
 from coopkg.reader.model import Document, Item, Paragraph, Section
 from coopkg.reader.normalise import Normalised, is_wide, join_lines
-from coopkg.reader.typography import Typography, detect, full_width, furniture
+from coopkg.reader.typography import Typography, detect, furniture, typeset_width
 
 __all__ = ["chinese_number", "detect_language", "match_marker", "parse", "parse_text", "read_source"]
 
@@ -46,7 +46,7 @@ def parse_text(
         raise UnusableInput(f"{path}: the source text holds only page numbers or running headers")
     lang = language or detect_language(raw)
     found = typography or detect(lines, bool(left_out))
-    blocks = read_blocks(path, lines, Layout(found, full_width(lines), lang))
+    blocks = read_blocks(path, lines, Layout(found, typeset_width(lines), lang))
     return Document(
         path, raw, tuple(_sections(raw, blocks, lang)), found.value, lang, tuple(sorted(left_out))
     )

@@ -48,6 +48,13 @@ def full_width(lines: list[Line]) -> int:
     return widths[math.ceil(0.9 * (len(widths) - 1))] if widths else 0
 
 
+def typeset_width(lines: list[Line]) -> int:
+    """The width lines are cut at: that of most lines, or of the lines cut mid-sentence if they are wider
+    (a text of short items has few full lines, but its wrapped ones still reach the width)."""
+    cut = [line for line in lines[1:] if line.text[-1] not in SENTENCE_END]
+    return max(full_width(lines), full_width(cut))
+
+
 def furniture(lines: list[Line]) -> set[int]:
     """Numbers of the lines that are page furniture: page numbers, and short lines repeated on every page."""
     found = {line.number for line in lines if _PAGE_NUMBER.fullmatch(line.text)}
