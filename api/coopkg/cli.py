@@ -14,6 +14,7 @@ from coopkg import __version__
 # name -> "module:attribute" of a click.Command
 SUBCOMMANDS: dict[str, str] = {
     "build": "coopkg.commands.build:command",
+    "programme": "coopkg.commands.programme:command",
     "query": "coopkg.commands.query:command",
     "validate": "coopkg.commands.validate:command",
     "serve": "coopkg.commands.serve:command",
@@ -21,6 +22,7 @@ SUBCOMMANDS: dict[str, str] = {
 
 _HELP = {
     "build": "Parse the programme sources into data/ (or --check that data/ is up to date).",
+    "programme": "Add a programme: `programme init SOURCE --slug SLUG` writes its scaffold.",
     "query": "Run a named SPARQL query from queries/ on the shipped graph.",
     "validate": "Validate RDF against the SHACL shapes (pySHACL exit codes).",
     "serve": "Serve the graph: SPARQL endpoint, linked-data API and web pages.",

@@ -339,7 +339,7 @@ def _simple(
 
 _simple(
     "label-zh",
-    "LabelZh",
+    "LabelZhWanted",
     "the programme has no Chinese label",
     lambda g: g.remove((P, RDFS.label, zh("测试用虚构合作方案（2024－2025）"))),
     [P],
@@ -353,9 +353,16 @@ _simple(
 )
 _simple(
     "label-en",
-    "LabelEn",
+    "LabelEnWanted",
     "a section has no English label",
     lambda g: g.remove((S03, RDFS.label, en("Water: more exchanges"))),
+    [S03],
+)
+_simple(
+    "label-en-twice",
+    "LabelEn",
+    "a section has two English labels (sh:qualifiedMaxCount)",
+    lambda g: g.add((S03, RDFS.label, en("Another English label"))),
     [S03],
 )
 _simple(
@@ -375,8 +382,8 @@ _simple(
 _simple(
     "text-zh",
     "TextZh",
-    "a commitment's text is tagged @en",
-    lambda g: replace(g, I2, COOP.text, en("Support urban water-saving demonstration projects.")),
+    "a commitment's text is tagged @fr",
+    lambda g: replace(g, I2, COOP.text, Literal("Soutenir des projets pilotes.", lang="fr")),
     [I2],
 )
 _simple(
@@ -586,6 +593,41 @@ _simple(
     "the chapeau is a section",
     lambda g: replace(g, I2, COOP.chapeau, S03),
     [I2],
+)
+_simple(
+    "commitment-parent-item",
+    "Commitment-parentItem",
+    "the parent item is a section",
+    lambda g: g.add((I2, COOP.parentItem, S03)),
+    [I2],
+)
+_simple(
+    "section-parent-section",
+    "Section-parentSection",
+    "a section's parent section is a paragraph",
+    lambda g: g.add((S03, COOP.parentSection, PARA)),
+    [S03],
+)
+_simple(
+    "paragraph-notation",
+    "Paragraph-notation",
+    "a paragraph's number is tagged @zh",
+    lambda g: g.add((PARA, COOP.notation, zh("1.1"))),
+    [PARA],
+)
+_simple(
+    "source-document-typography",
+    "SourceDocument-typography",
+    "the stated typography is not one of pdf, web, clean",
+    lambda g: g.add((DOC, COOP.typography, Literal("scanned"))),
+    [DOC],
+)
+_simple(
+    "unreviewed",
+    "Unreviewed",
+    "the programme's parties are still marked as guessed",
+    lambda g: g.add((P, COOP.unreviewed, COOP.party)),
+    [P],
 )
 _simple(
     "commitment-section",
@@ -887,9 +929,9 @@ def _frequency_elsewhere(g: Graph) -> list[URIRef]:
 
 @case("controlled-concept-in-scheme", "ControlledConcept-inScheme", "a frequency in no scheme")
 def _frequency_without_scheme(g: Graph) -> list[URIRef]:
-    biennial = COOP.Biennial
-    labelled(g, biennial, COOP.Frequency, "每两年", "Biennial")
-    return [biennial]
+    fortnightly = COOP.Fortnightly  # not a term of the ontology, so it is in no scheme
+    labelled(g, fortnightly, COOP.Frequency, "每两周", "Fortnightly")
+    return [fortnightly]
 
 
 _simple(

@@ -149,7 +149,6 @@ FULL = "双方将在这一领域加强合作并开展交流，推动两国各领
     [
         ("", "empty"),
         (f"{FULL}\n\n合作。", "before the first heading"),
-        (f"背景\n\n概述\n\n{FULL}\n\n合作。", "follows heading"),
         (f"背景\n\n{FULL}\n\n如下：\n\n（一）甲。\n\n（三）乙。", "out of sequence"),
         (f"背景\n\n{FULL}\n\n合作。\n\n结语", "has no text under it"),
     ],
@@ -159,6 +158,11 @@ def test_unexpected_structure_is_a_clear_error(tmp_path: Path, text: str, messag
     with pytest.raises(UnusableInput, match=message) as caught:
         parse(path)
     assert str(path) in caught.value.detail
+
+
+def test_a_heading_right_after_a_heading_opens_an_empty_section(tmp_path: Path) -> None:
+    document = parse(write(tmp_path, f"背景\n\n概述\n\n{FULL}\n\n合作。"))
+    assert [(s.heading.text, len(s.paragraphs)) for s in document.sections] == [("背景", 0), ("概述", 1)]
 
 
 def test_error_names_the_line(tmp_path: Path) -> None:

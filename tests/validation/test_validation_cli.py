@@ -47,7 +47,7 @@ def test_fail_on_violation_lets_warnings_pass() -> None:
 
 def test_messages_in_chinese() -> None:
     _, out, _ = run(str(INVALID_DIR / "label-zh.ttl"), "--sources", str(VALID_DIR), "--lang", "zh")
-    assert "须有且仅有一个中文标签" in out
+    assert "尚无中文标签" in out
 
 
 def test_json_report_has_conforms_counts_and_results() -> None:

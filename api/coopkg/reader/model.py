@@ -24,13 +24,16 @@ class InlineItem:
 
 @dataclass(frozen=True)
 class Paragraph:
-    text: Normalised
+    text: Normalised  # without its number, if it is a numbered paragraph
     line: int  # 1-based line of the file where it starts
     inline_list: tuple[InlineItem, ...]  # the first numbered list inside the paragraph, if any
+    notation: str | None = None  # the number of a numbered paragraph as written ("1.2"), else None
+    start: int | None = None  # raw start of a numbered paragraph's number (its span starts there)
 
     @property
     def span(self) -> tuple[int, int]:
-        return self.text.raw_span()
+        start, end = self.text.raw_span()
+        return (start if self.start is None else self.start), end
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Item:
     span: tuple[int, int]  # raw [start, end) including the mark
     line: int
     chapeau: int | None  # index (0-based) in the section's paragraphs of the lead-in paragraph, if any
+    parent: int | None = None  # index (0-based) in the section's items of the item it is nested in, if any
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class Section:
     line: int
     paragraphs: tuple[Paragraph, ...]
     items: tuple[Item, ...]
+    level: int = 1  # 1 for the text's outermost headings, 2 for the headings under them, ...
+    parent: int | None = None  # index (0-based) in the document's sections of the section it belongs to
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,9 @@ class Document:
     path: Path
     raw: str  # the file exactly as read (newline="" keeps every code point)
     sections: tuple[Section, ...]
+    typography: str = "pdf"  # pdf | web | clean (typography.py)
+    language: str = "zh"  # zh | en
+    furniture: tuple[int, ...] = ()  # line numbers of page numbers, running headers and footers left out
 
     def first_inline_list(self) -> tuple[Paragraph, tuple[InlineItem, ...]] | None:
         """The first paragraph (in document order) holding a numbered list, with that list."""

@@ -116,3 +116,24 @@ def _digit_meets_wide(before: str, after: str) -> bool:
     return (before.isascii() and before.isdigit() and is_wide(after)) or (
         after.isascii() and after.isdigit() and is_wide(before)
     )
+
+
+def join_lines(raw: str, segments: list[tuple[int, int]], spaced: bool) -> Normalised:
+    """Join line segments into one block's text: as `normalise_lines` for Chinese; for English (`spaced`), a
+    line break between two narrow characters reads as one space (mapped to the break's raw offset), and a
+    word hyphenated at the line end (`environ-` / `mental`) is joined without the hyphen.
+    """
+    if not spaced or len(segments) < 2:
+        return normalise_lines(raw, segments)
+    parts: list[Normalised] = []
+    for index, (start, end) in enumerate(segments):
+        part = normalise_lines(raw, [(start, end)])
+        following = segments[index + 1] if index + 1 < len(segments) else None
+        if following is not None and part.text:
+            last, first = part.text[-1], raw[following[0]]
+            if last == "-" and len(part.text) > 1 and part.text[-2].isalpha() and first.islower():
+                part = part.slice(0, len(part.text) - 1)
+            elif not is_wide(last) and not is_wide(first):
+                part = Normalised.join([part, Normalised(" ", (end,))])
+        parts.append(part)
+    return Normalised.join(parts)

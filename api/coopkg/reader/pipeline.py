@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from coopkg import resources
 from coopkg.errors import UnusableInput
 from coopkg.rdf import dataset
 from coopkg.rdf.namespaces import DEF, SDG
@@ -24,6 +25,11 @@ from coopkg.reader.void import describe, sdg_licence
 class BuildInputs:
     data_dir: Path  # holds programmes/, sources/, curated/, sdg/
     ontology_dir: Path
+
+    @property
+    def sdg_root(self) -> Path:
+        """The folder holding sdg/: the data folder's own, else the project's (a new data folder has none)."""
+        return self.data_dir if (self.data_dir / "sdg").is_dir() else resources.data_dir()
 
 
 def programmes(data_dir: Path) -> list[ProgrammeInput]:
@@ -90,7 +96,7 @@ def build_outputs(inputs: BuildInputs) -> dict[str, bytes]:
 
     sdg: set[ox.Triple] = set()
     for name in dataset.SDG_FILES:
-        sdg.update(read_turtle(inputs.data_dir / name))
+        sdg.update(read_turtle(inputs.sdg_root / name))
     counts[dataset.GRAPH_SDG] = len(sdg)
     titles[dataset.GRAPH_SDG] = (
         "联合国可持续发展目标知识组织系统",
@@ -98,7 +104,7 @@ def build_outputs(inputs: BuildInputs) -> dict[str, bytes]:
     )
     sources[dataset.GRAPH_SDG] = [SDG.removesuffix("/")]
 
-    citation = sdg_licence(inputs.data_dir / "sdg" / "void.ttl")
+    citation = sdg_licence(inputs.sdg_root / "sdg" / "void.ttl")
     outputs[dataset.VOID_FILE] = serialise(describe(counts, titles, sources, citation))
     return outputs
 

@@ -20,6 +20,7 @@ from coopkg.rdf.namespaces import DEF, ID, PREFIXES
 from coopkg.reader.model import Document, Section
 from coopkg.reader.normalise import Normalised, normalise_text
 from coopkg.reader.parser import parse
+from coopkg.reader.typography import TYPOGRAPHIES, Typography
 
 COOP = DEF
 OA, RDF, RDFS = PREFIXES["oa"], PREFIXES["rdf"], PREFIXES["rdfs"]
@@ -38,6 +39,11 @@ def integer(value: int) -> ox.Literal:
 
 def zh(text: str) -> ox.Literal:
     return ox.Literal(text, language="zh")
+
+
+def text_literal(text: str, language: str) -> ox.Literal:
+    """The source's own words, tagged with the source's language."""
+    return ox.Literal(text, language=language)
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,7 @@ def build_programme(programme: ProgrammeInput) -> set[ox.Triple]:
         )
     document = documents[0].value
     source_path = programme.data_dir / _one_literal(facts, document, COOP + "sourceFile", facts_path)
-    doc = parse(source_path)
+    doc = parse(source_path, _typography(facts, document, facts_path), _language(facts, document))
     _check_title_in_text(facts, iri, doc, facts_path)
 
     graph = _Graph()
@@ -137,14 +143,34 @@ def build_programme(programme: ProgrammeInput) -> set[ox.Triple]:
     return graph.triples
 
 
+def _typography(facts: list[ox.Triple], document: str, facts_path: Path) -> Typography | None:
+    """The typography a steward states (`coop:typography "pdf"|"web"|"clean"`), or None to detect it."""
+    stated = [o.value for o in _objects(facts, document, COOP + "typography") if isinstance(o, ox.Literal)]
+    if not stated:
+        return None
+    if len(stated) > 1 or stated[0] not in TYPOGRAPHIES:
+        raise UnusableInput(
+            f"{facts_path}: <{document}> coop:typography must be one of {', '.join(TYPOGRAPHIES)}; "
+            f"found {', '.join(stated)}"
+        )
+    return Typography(stated[0])
+
+
+def _language(facts: list[ox.Triple], document: str) -> str:
+    """The source's language (`dct:language "zh"` or `"en"`), zh when not stated."""
+    stated = [o.value for o in _objects(facts, document, DCT + "language") if isinstance(o, ox.Literal)]
+    return "en" if stated and stated[0].startswith("en") else "zh"
+
+
 def _check_title_in_text(facts: list[ox.Triple], programme: str, doc: Document, facts_path: Path) -> None:
     """The programme's Chinese title is the source's own words, so it must occur in the text."""
     text = normalise_text(doc.raw)
     for label in _objects(facts, programme, RDFS + "label"):
         if (
             isinstance(label, ox.Literal)
-            and label.language == "zh"
+            and label.language == doc.language
             and normalise_text(label.value) not in text
+            and " ".join(label.value.split()) not in " ".join(doc.raw.split())
         ):
             raise UnusableInput(
                 f"{facts_path}: the title {label.value!r} of <{programme}> does not occur in {doc.path}; "
@@ -165,16 +191,20 @@ def _add_sections(
         sections[iri] = section
         graph.add(programme, coop("hasSection"), iri)
         graph.add(iri, A, coop("Section"))
-        graph.add(iri, ox.NamedNode(RDFS + "label"), zh(section.heading.text))
+        graph.add(iri, ox.NamedNode(RDFS + "label"), text_literal(section.heading.text, doc.language))
         graph.add(iri, coop("order"), integer(number))
         graph.add(iri, ox.NamedNode(DCT + "isPartOf"), programme)
+        if section.parent is not None:
+            graph.add(iri, coop("parentSection"), section_iri(programme, section.parent + 1))
         graph.provenance(iri, document, doc.raw, section.heading.raw_span())
         for order, paragraph in enumerate(section.paragraphs, start=1):
             paragraph_iri = f"{iri}/paragraph/{order}"
             graph.add(iri, coop("hasParagraph"), paragraph_iri)
             graph.add(paragraph_iri, A, coop("Paragraph"))
             graph.add(paragraph_iri, coop("order"), integer(order))
-            graph.add(paragraph_iri, coop("text"), zh(paragraph.text.text))
+            if paragraph.notation is not None:
+                graph.add(paragraph_iri, coop("notation"), ox.Literal(paragraph.notation))
+            graph.add(paragraph_iri, coop("text"), text_literal(paragraph.text.text, doc.language))
             graph.add(paragraph_iri, ox.NamedNode(DCT + "isPartOf"), iri)
             graph.provenance(paragraph_iri, document, doc.raw, paragraph.span)
     # The hand-entered section map must name parsed sections by their exact headings.
@@ -186,8 +216,11 @@ def _add_sections(
             raise UnusableInput(
                 f"{facts_path}: <{subject}> is not a section of the text, which has {len(sections)} headings"
             )
-        if triple.predicate == ox.NamedNode(RDFS + "label") and triple.object != zh(
-            sections[subject].heading.text
+        if (
+            triple.predicate == ox.NamedNode(RDFS + "label")
+            and isinstance(triple.object, ox.Literal)
+            and triple.object.language == doc.language
+            and triple.object != text_literal(sections[subject].heading.text, doc.language)
         ):
             raise UnusableInput(
                 f"{facts_path}: <{subject}> is labelled {triple.object} but the text's heading "
@@ -222,7 +255,7 @@ def _add_priority_areas(
         area = f"{programme}/area/{entry.number}"
         graph.add(area, A, coop("CooperationArea"))
         graph.add(area, A, ox.NamedNode(SKOS + "Concept"))
-        graph.add(area, ox.NamedNode(RDFS + "label"), zh(entry.label.text))
+        graph.add(area, ox.NamedNode(RDFS + "label"), text_literal(entry.label.text, doc.language))
         graph.add(area, coop("notation"), ox.Literal(entry.notation))
         graph.add(area, coop("order"), integer(entry.number))
         graph.add(area, coop("isPriority"), ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")))
@@ -240,6 +273,7 @@ class _Statement:
     span: tuple[int, int]
     notation: str | None = None
     chapeau: str | None = None
+    parent: str | None = None
 
 
 _PROSE_IRI = re.compile(r"(?P<section>.+/section/[0-9]{2})/(?P<kind>prose|item)/(?P<k>[1-9][0-9]*)")
@@ -258,9 +292,16 @@ def _add_commitments(
     for section_id, section in sections.items():
         for k, item in enumerate(section.items, start=1):
             chapeau = f"{section_id}/paragraph/{item.chapeau + 1}" if item.chapeau is not None else None
+            parent = f"{section_id}/item/{item.parent + 1}" if item.parent is not None else None
             statements[section_id].append(
                 _Statement(
-                    f"{section_id}/item/{k}", "EnumeratedItem", item.text, item.span, item.notation, chapeau
+                    f"{section_id}/item/{k}",
+                    "EnumeratedItem",
+                    item.text,
+                    item.span,
+                    item.notation,
+                    chapeau,
+                    parent,
                 )
             )
     selections = read_turtle(prose_path) if prose_path.is_file() else []
@@ -297,7 +338,7 @@ def _add_commitments(
         for order, statement in enumerate(ordered, start=1):
             iri = statement.iri
             graph.add(iri, A, coop("Commitment"))
-            graph.add(iri, coop("text"), zh(statement.text.text))
+            graph.add(iri, coop("text"), text_literal(statement.text.text, doc.language))
             graph.add(iri, coop("statedAs"), coop(statement.stated_as))
             graph.add(iri, coop("order"), integer(order))
             graph.add(iri, coop("section"), section_id)
@@ -308,6 +349,8 @@ def _add_commitments(
                 graph.add(iri, coop("notation"), ox.Literal(statement.notation))
             if statement.chapeau is not None:
                 graph.add(iri, coop("chapeau"), statement.chapeau)
+            if statement.parent is not None:
+                graph.add(iri, coop("parentItem"), statement.parent)
             graph.provenance(iri, document, doc.raw, statement.span)
 
 

@@ -40,6 +40,7 @@ class _Writer:
     def __init__(self, triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) -> None:
         self.prefixes = dict(prefixes)
         self.used: set[str] = set()
+        self.names: dict[str, tuple[str, str | None]] = {}  # IRI -> (as written, its prefix): a memo
         self.properties: dict[Subject, list[tuple[ox.NamedNode, Object]]] = defaultdict(list)
         references: dict[ox.BlankNode, int] = defaultdict(int)
         for triple in set(triples):
@@ -65,15 +66,21 @@ class _Writer:
                 return str(subject)
         return str(node)
 
-    def iri(self, node: ox.NamedNode) -> str:
+    def iri(self, node: ox.NamedNode, predicate: bool = False) -> str:
         value = node.value
-        if value == RDF_TYPE:
-            return "a"
-        for prefix, namespace in self.prefixes.items():
-            if value.startswith(namespace) and _LOCAL.fullmatch(value[len(namespace) :]):
-                self.used.add(prefix)
-                return f"{prefix}:{value[len(namespace) :]}"
-        return f"<{value}>"
+        if value == RDF_TYPE and predicate:
+            return "a"  # only in predicate position: as an object, rdf:type is written as a name
+        known = self.names.get(value)
+        if known is None:
+            known = (f"<{value}>", None)
+            for prefix, namespace in self.prefixes.items():
+                if value.startswith(namespace) and _LOCAL.fullmatch(value[len(namespace) :]):
+                    known = (f"{prefix}:{value[len(namespace) :]}", prefix)
+                    break
+            self.names[value] = known
+        if known[1] is not None:
+            self.used.add(known[1])
+        return known[0]
 
     def literal(self, node: ox.Literal) -> str:
         datatype = node.datatype.value
@@ -110,7 +117,9 @@ class _Writer:
             separator = (
                 " , " if len(one_line) <= 100 and "\n" not in one_line else " ,\n" + " " * (indent + 4)
             )
-            lines.append(" " * indent + f"{self.iri(ox.NamedNode(name))} {separator.join(objects)}")
+            lines.append(
+                " " * indent + f"{self.iri(ox.NamedNode(name), predicate=True)} {separator.join(objects)}"
+            )
         return " ;\n".join(lines)
 
     def document(self) -> str:
