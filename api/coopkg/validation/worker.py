@@ -24,6 +24,7 @@ from typing import Any
 
 from coopkg.errors import CoopkgError, ValidationTimeout, WorkerDied
 
+STARTUP_LIMIT = 120.0  # seconds a new process may take to import what it needs
 NICENESS = 10  # below the query workers (niceness 0): queries first, validation with what is left
 
 
@@ -53,10 +54,19 @@ def run_job(job: Job) -> Outcome:
     return Outcome(report_as_dict(report), rdf(report) if rdf else None)
 
 
+READY = "ready"
+
+
 def _serve(connection: Connection) -> None:
     """The worker's loop: a Job in, an Outcome or a CoopkgError out, until the pipe closes."""
     with contextlib.suppress(OSError):
         os.nice(NICENESS)
+    # The heavy imports (rdflib, pySHACL) and the shapes, before the first job: its time limit counts the
+    # validation only.
+    from coopkg.validation.shapes import shipped_shapes
+
+    shipped_shapes()
+    connection.send(READY)
     while True:
         try:
             job = connection.recv()
@@ -84,12 +94,15 @@ class ValidationWorker:
         return self._process.pid if self._process is not None else None
 
     def _start(self) -> Connection:
+        """A new process, once it has imported what validation needs (it says READY)."""
         context = multiprocessing.get_context("spawn")
         ours, theirs = context.Pipe()
         process = context.Process(target=_serve, args=(theirs,), name="coopkg-validator", daemon=True)
         process.start()
         theirs.close()
         self._process, self._connection = process, ours
+        if not ours.poll(STARTUP_LIMIT) or ours.recv() != READY:
+            raise EOFError("the validation process did not start")
         return ours
 
     def close(self) -> None:
@@ -105,11 +118,11 @@ class ValidationWorker:
 
     async def run(self, job: Job) -> Outcome:
         async with self._turn:
-            connection = self._connection
-            if connection is None or self._process is None or not self._process.is_alive():
-                self.close()
-                connection = await asyncio.to_thread(self._start)
             try:
+                connection = self._connection
+                if connection is None or self._process is None or not self._process.is_alive():
+                    self.close()
+                    connection = await asyncio.to_thread(self._start)
                 # Pickling a 30 MB upload takes a while: in a thread, never on the event loop.
                 await asyncio.to_thread(connection.send, job)
                 # poll() is also true when the process died (the pipe is closed): recv() then raises.

@@ -98,7 +98,7 @@ def render_page(
     lang = page_lang(request)
     context = base_context(request, lang) | {
         "formats": [(fmt.name, ", ".join(fmt.extensions)) for fmt in FORMATS],
-        "max_upload_mb": f"{request.app.state.settings.max_upload / 1024 / 1024:g}",
+        "max_upload_mb": f"{request.app.state.settings.max_upload / 1024 / 1024:.3g}",
         "error": error,
         "summary": summary,
         "source": source,

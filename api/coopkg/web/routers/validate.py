@@ -25,7 +25,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 
 from coopkg.errors import BadRequest, CoopkgError, PayloadTooLarge, UnsupportedMediaType, UnusableInput
 from coopkg.validation.inputs import (
@@ -113,17 +113,22 @@ def _chosen_format(value: object) -> InputFormat | None:
     return format_by_name(value)
 
 
-async def _form_upload(request: Request, limit: int) -> Upload:
-    """A multipart upload: the `file` part (its format from `format`, else the part's type, else its file
+async def _form_upload(request: Request, limit: int, *, multipart: bool) -> Upload:
+    """A form: the `file` part (its format from `format`, else the part's type, else its file
     name) or the `text` part (pasted; Turtle unless `format` says otherwise), and the `source` parts (source
     texts, named as coop:sourceFile names them)."""
-    parser = MultiPartParser(
-        request.headers, _limited(request, limit), max_files=_MAX_FILES, max_fields=10, max_part_size=limit
-    )
+    parser: MultiPartParser | FormParser
+    if multipart:
+        body = _limited(request, limit)
+        parser = MultiPartParser(
+            request.headers, body, max_files=_MAX_FILES, max_fields=10, max_part_size=limit
+        )
+    else:  # application/x-www-form-urlencoded: pasted text only
+        parser = FormParser(request.headers, _limited(request, limit), max_fields=10, max_part_size=limit)
     try:
         form = await parser.parse()
     except MultiPartException as error:
-        raise BadRequest(f"the multipart body cannot be read: {error.message}") from None
+        raise BadRequest(f"the form cannot be read: {error.message}") from None
     chosen = _chosen_format(form.get("format"))
     texts = {}
     for part in form.getlist("source"):
@@ -156,8 +161,8 @@ async def _form_upload(request: Request, limit: int) -> Upload:
 async def _upload(request: Request) -> Upload:
     limit = request.app.state.settings.max_upload
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-    if content_type == "multipart/form-data":
-        return await _form_upload(request, limit)
+    if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return await _form_upload(request, limit, multipart=content_type == "multipart/form-data")
     fmt = format_for_media_type(content_type)  # 415 before reading the body
     data = b"".join([chunk async for chunk in _limited(request, limit)])
     return Upload(data, fmt, "request body")
