@@ -24,7 +24,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 
 from coopkg.errors import BadRequest, CoopkgError, PayloadTooLarge, UnsupportedMediaType, UnusableInput
@@ -114,21 +114,28 @@ def _chosen_format(value: object) -> InputFormat | None:
 
 
 async def _form_upload(request: Request, limit: int, *, multipart: bool) -> Upload:
-    """A form: the `file` part (its format from `format`, else the part's type, else its file
-    name) or the `text` part (pasted; Turtle unless `format` says otherwise), and the `source` parts (source
-    texts, named as coop:sourceFile names them)."""
+    """A form: the `file` part (its format from `format`, else the part's type, else its file name) or the
+    `text` part (pasted; Turtle unless `format` says otherwise), and the `source` parts (source texts, named
+    as coop:sourceFile names them)."""
     parser: MultiPartParser | FormParser
+    body = _limited(request, limit)
     if multipart:
-        body = _limited(request, limit)
         parser = MultiPartParser(
             request.headers, body, max_files=_MAX_FILES, max_fields=10, max_part_size=limit
         )
     else:  # application/x-www-form-urlencoded: pasted text only
-        parser = FormParser(request.headers, _limited(request, limit), max_fields=10, max_part_size=limit)
+        parser = FormParser(request.headers, body, max_fields=10, max_part_size=limit)
     try:
         form = await parser.parse()
     except MultiPartException as error:
         raise BadRequest(f"the form cannot be read: {error.message}") from None
+    try:
+        return await _from_form(form)
+    finally:
+        await form.close()  # uploaded files spooled to disk are removed now, not when collected
+
+
+async def _from_form(form: FormData) -> Upload:
     chosen = _chosen_format(form.get("format"))
     texts = {}
     for part in form.getlist("source"):
