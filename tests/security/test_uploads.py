@@ -215,7 +215,7 @@ def test_a_validation_past_its_time_limit_is_stopped_and_queries_go_on(tmp_path:
     upload gets a 503 problem document, queries are answered meanwhile, and the next upload is validated."""
     depth = 200_000  # a Turtle collection this deep: about 10 s of validation
     slow = f"<https://w3id.org/coopkg/id/x> <http://example.org/p> {'(' * depth}{')' * depth} .".encode()
-    with Gateway(tmp_path / "serve.log", env={"COOPKG_VALIDATE_TIMEOUT": "2"}) as server:
+    with Gateway(tmp_path / "serve.log", env={"COOPKG_VALIDATE_TIMEOUT": "3"}) as server:
         assert_still_serving(server)  # the validation process is up (its imports are not timed)
         with ThreadPoolExecutor(1) as pool:
             pending = pool.submit(validate, server, slow, TURTLE, VALIDATION_LIMIT)

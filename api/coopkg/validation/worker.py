@@ -61,11 +61,13 @@ def _serve(connection: Connection) -> None:
     """The worker's loop: a Job in, an Outcome or a CoopkgError out, until the pipe closes."""
     with contextlib.suppress(OSError):
         os.nice(NICENESS)
-    # The heavy imports (rdflib, pySHACL) and the shapes, before the first job: its time limit counts the
-    # validation only.
+    # The heavy imports (rdflib, pySHACL), the shapes and the parsed ontology and SDG taxonomy, before the
+    # first job: its time limit counts the work on the upload only.
+    from coopkg.validation.run import context_data
     from coopkg.validation.shapes import shipped_shapes
 
     shipped_shapes()
+    context_data()
     connection.send(READY)
     while True:
         try:
@@ -88,6 +90,7 @@ class ValidationWorker:
         self._process: BaseProcess | None = None
         self._connection: Connection | None = None
         self._turn = asyncio.Lock()  # one job at a time in the one process; others wait their turn
+        self.pending = 0  # uploads admitted and not yet answered (the web router counts them)
 
     @property
     def pid(self) -> int | None:

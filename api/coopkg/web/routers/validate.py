@@ -27,7 +27,14 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 
-from coopkg.errors import BadRequest, CoopkgError, PayloadTooLarge, UnsupportedMediaType, UnusableInput
+from coopkg.errors import (
+    BadRequest,
+    CoopkgError,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    UnusableInput,
+    ValidatorBusy,
+)
 from coopkg.validation.inputs import (
     FORMAT_NAMES,
     MEDIA_TYPES,
@@ -46,6 +53,9 @@ OFFERS = [JSON, TURTLE, JSON_LD]
 REPORT_FORMATS = {JSON: "json", TURTLE: "turtle", JSON_LD: "jsonld"}
 _WORKER = "validation_worker"
 _MAX_FILES = 20  # the document and its source texts
+# Uploads running or waiting for the one validation process; more are refused (503) before their body is
+# read, so waiting uploads cannot pile up in memory (each may be COOPKG_MAX_UPLOAD bytes).
+MAX_PENDING = 4
 
 
 @asynccontextmanager
@@ -165,6 +175,23 @@ async def _from_form(form: FormData) -> Upload:
     raise BadRequest("nothing to validate: choose a file (the `file` part) or paste RDF (the `text` part)")
 
 
+@asynccontextmanager
+async def _admitted(request: Request) -> AsyncIterator[None]:
+    """Counts this upload from before its body is read until it is answered; refuses it when MAX_PENDING
+    are already admitted."""
+    worker = _worker(request.app)
+    if worker.pending >= MAX_PENDING:
+        raise ValidatorBusy(
+            f"{MAX_PENDING} uploads are already being read, validated or waiting; retry in a minute",
+            headers={"Retry-After": "60"},
+        )
+    worker.pending += 1
+    try:
+        yield
+    finally:
+        worker.pending -= 1
+
+
 async def _upload(request: Request) -> Upload:
     limit = request.app.state.settings.max_upload
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
@@ -241,7 +268,8 @@ _RESPONSE_EXAMPLE = {
         415: {"description": "The Content-Type is not an RDF format we read."},
         503: {
             "description": "Validation passed COOPKG_VALIDATE_TIMEOUT (`validation-timeout`) or its process "
-            "crashed on the document (`worker-died`); the process has been stopped and is replaced."
+            "crashed on the document (`worker-died`); the process has been stopped and is replaced. Or "
+            "too many uploads are waiting already (`validator-busy`, with Retry-After)."
         },
     },
     openapi_extra={
@@ -277,8 +305,9 @@ async def validate(request: Request) -> Response:
     if prefers_html(request.headers.get("accept")) and "format" not in request.query_params:
         return await _validate_for_browser(request)
     media_type = negotiate(request.headers.get("accept"), OFFERS, request.query_params.get("format"))
-    upload = await _upload(request)
-    outcome = await _validate(request, upload, REPORT_FORMATS[media_type])
+    async with _admitted(request):
+        upload = await _upload(request)
+        outcome = await _validate(request, upload, REPORT_FORMATS[media_type])
     counts = outcome.summary["counts"]
     headers = {
         "Coopkg-Conforms": "true" if outcome.summary["conforms"] else "false",
@@ -293,8 +322,9 @@ async def validate(request: Request) -> Response:
 async def _validate_for_browser(request: Request) -> HTMLResponse:
     """The page's form posted: the report as a page, or the page with the error (what, and how to fix it)."""
     try:
-        upload = await _upload(request)
-        outcome = await _validate(request, upload, "json")
+        async with _admitted(request):
+            upload = await _upload(request)
+            outcome = await _validate(request, upload, "json")
     except CoopkgError as error:
         return render_page(request, error=error)
     return render_page(request, summary=outcome.summary, source=upload.source)
