@@ -43,7 +43,7 @@ _PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<link rel="icon" href="/docs/assets/favicon.png">
+<link rel="icon" href="{root}/docs/assets/favicon.png">
 {stylesheet}
 </head>
 <body>
@@ -51,8 +51,8 @@ _PAGE = """<!DOCTYPE html>
 <a href="{openapi}">{openapi}</a> (OpenAPI 3.1, JSON). 此页需要 JavaScript；API 描述见
 <a href="{openapi}" lang="zh">{openapi}</a>。</p></noscript>
 <div id="{element}" data-openapi="{openapi}"></div>
-<script src="/docs/assets/{bundle}"></script>
-<script src="/static/{init}"></script>
+<script src="{root}/docs/assets/{bundle}"></script>
+<script src="{root}/static/{init}"></script>
 </body>
 </html>
 """
@@ -61,10 +61,18 @@ _PAGE = """<!DOCTYPE html>
 def _page(
     request: Request, title: str, element: str, bundle: str, init: str, css: str | None
 ) -> HTMLResponse:
-    openapi = escape(request.scope.get("root_path", "") + (request.app.openapi_url or "/openapi.json"))
-    stylesheet = f'<link rel="stylesheet" href="/docs/assets/{css}">' if css else ""
+    # Behind a proxy that mounts the app under a prefix (root_path), every URL carries it.
+    root = escape(request.scope.get("root_path", ""))
+    openapi = root + escape(request.app.openapi_url or "/openapi.json")
+    stylesheet = f'<link rel="stylesheet" href="{root}/docs/assets/{css}">' if css else ""
     body = _PAGE.format(
-        title=escape(title), stylesheet=stylesheet, element=element, openapi=openapi, bundle=bundle, init=init
+        title=escape(title),
+        stylesheet=stylesheet,
+        element=element,
+        openapi=openapi,
+        bundle=bundle,
+        init=init,
+        root=root,
     )
     return HTMLResponse(body, headers={"Content-Security-Policy": DOCS_CSP})
 
