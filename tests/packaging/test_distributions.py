@@ -37,34 +37,34 @@ class Install:
     elsewhere: Path  # a working directory outside the checkout
 
 
+def step(command: list[str]) -> None:
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"{' '.join(command)}: exit {done.returncode}\n{done.stdout}\n{done.stderr}"
+
+
 @pytest.fixture(scope="module")
 def install(tmp_path_factory: pytest.TempPathFactory) -> Install:
     dist = tmp_path_factory.mktemp("dist")
     # --no-isolation: hatchling comes from the test extras, so the build needs no download of its own.
-    subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist), str(ROOT)],
-        check=True,
-        capture_output=True,
-    )
+    step([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist), str(ROOT)])
     (sdist,) = dist.glob("coopkg-*.tar.gz")
     (wheel,) = dist.glob("coopkg-*-py3-none-any.whl")
     venv = tmp_path_factory.mktemp("fresh") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    step([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     # This environment's pip installs into the fresh one (--python): no pip bootstrap there.
-    subprocess.run(
+    python = str(venv / "bin" / "python")
+    step(
         [
             sys.executable,
             "-m",
             "pip",
             "--python",
-            str(venv / "bin" / "python"),
+            python,
             "install",
             "--quiet",
             "--disable-pip-version-check",
             str(wheel),
-        ],
-        check=True,
-        capture_output=True,
+        ]
     )
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     return Install(sdist, wheel, venv / "bin", elsewhere)
