@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import multiprocessing
 import os
 from collections.abc import Mapping
@@ -25,6 +26,7 @@ from typing import Any
 from coopkg.errors import CoopkgError, ValidationTimeout, WorkerDied
 
 STARTUP_LIMIT = 120.0  # seconds a new process may take to import what it needs
+log = logging.getLogger("coopkg.validation")
 NICENESS = 10  # below the query workers (niceness 0): queries first, validation with what is left
 
 
@@ -131,12 +133,23 @@ class ValidationWorker:
                 # poll() is also true when the process died (the pipe is closed): recv() then raises.
                 ready = await asyncio.to_thread(connection.poll, self.timeout)
                 if not ready:
+                    log.warning(
+                        "validation of %r stopped at the time limit (%g s): process %s killed",
+                        job.source,
+                        self.timeout,
+                        self.pid,
+                    )
                     raise ValidationTimeout(
                         f"validation was stopped after {self.timeout:g} s (COOPKG_VALIDATE_TIMEOUT); "
                         "validate smaller parts of the document, or run `coopkg validate FILE` locally"
                     )
                 answer = await asyncio.to_thread(connection.recv)
             except (EOFError, OSError, BrokenPipeError):
+                log.warning(
+                    "the validation process (%s) died on %r; a new one starts on the next job",
+                    self.pid,
+                    job.source,
+                )
                 self.close()
                 raise WorkerDied(
                     "The validator stopped while reading this document (its process crashed or ran out of "
