@@ -110,6 +110,14 @@ def test_the_wheel_holds_the_package_and_its_resources_only(install: Install) ->
     assert any(name.startswith("coopkg/_resources/shapes/") for name in names)
 
 
+def test_the_wheel_ships_the_editor_bundle_that_make_assets_built(install: Install) -> None:
+    bundle = [ROOT / "api" / "coopkg" / "static" / name for name in ("query-editor.js", "query-editor.css")]
+    if not all(path.is_file() for path in bundle):
+        pytest.skip("the editor bundle is not built here (make assets; make test builds it first)")
+    names = set(zipfile.ZipFile(install.wheel).namelist())
+    assert {f"coopkg/static/{path.name}" for path in bundle} <= names
+
+
 def test_the_fresh_install_imports_coopkg_from_its_own_site_packages(install: Install) -> None:
     found = run(install, "-c", "import coopkg; print(coopkg.__file__)")
     assert found.returncode == 0, found.stderr
