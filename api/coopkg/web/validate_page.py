@@ -16,9 +16,10 @@ from fastapi.responses import HTMLResponse
 
 from coopkg.errors import CoopkgError
 from coopkg.linkeddata.i18n import Lang
-from coopkg.linkeddata.site import LANG_COOKIE, PAGE_CSP, base_context, page_lang, site
+from coopkg.linkeddata.site import base_context
 from coopkg.rdf.namespaces import local_href
 from coopkg.validation.inputs import FORMATS
+from coopkg.web.dependencies import LANG_COOKIE, PAGE_CSP, page_address, page_lang, settings, site
 
 SEVERITIES = ("violation", "warning", "info")
 
@@ -96,9 +97,9 @@ def render_page(
     error: CoopkgError | None = None,
 ) -> HTMLResponse:
     lang = page_lang(request)
-    context = base_context(request, lang) | {
+    context = base_context(page_address(request), lang) | {
         "formats": [(fmt.name, ", ".join(fmt.extensions)) for fmt in FORMATS],
-        "max_upload_mb": f"{request.app.state.settings.max_upload / 1024 / 1024:.3g}",
+        "max_upload_mb": f"{settings(request).max_upload / 1024 / 1024:.3g}",
         "error": error,
         "summary": summary,
         "source": source,

@@ -45,6 +45,7 @@ from coopkg.validation.inputs import (
 )
 from coopkg.validation.worker import Job, ValidationWorker
 from coopkg.web.conneg import negotiate, prefers_html
+from coopkg.web.dependencies import settings
 from coopkg.web.openapi import problems
 from coopkg.web.validate_page import render_page
 
@@ -75,7 +76,7 @@ router = APIRouter(tags=["validation"], lifespan=_lifespan, responses=problems(4
 def _worker(app: Any) -> ValidationWorker:
     worker: ValidationWorker | None = getattr(app.state, _WORKER, None)
     if worker is None:
-        worker = ValidationWorker(app.state.settings.validate_timeout)
+        worker = ValidationWorker(app.state.settings.validate_timeout)  # what web.dependencies.settings reads
         setattr(app.state, _WORKER, worker)
     return worker
 
@@ -193,7 +194,7 @@ async def _admitted(request: Request) -> AsyncIterator[None]:
 
 
 async def _upload(request: Request) -> Upload:
-    limit = request.app.state.settings.max_upload
+    limit = settings(request).max_upload
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         return await _form_upload(request, limit, multipart=content_type == "multipart/form-data")
