@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test lint system-deps bench assets
+.PHONY: serve test lint system-deps bench assets dist
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "missing Debian packages:$$missing (browser tests will be skipped)"; fi; fi
 
+# The sdist and the wheel (built from the sdist) in dist/; the version is api/coopkg/__init__.py's.
+dist: $(BIN)/python assets
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m build --no-isolation --outdir dist .
+
 # Style, types, the layers of docs/design.md (import-linter) and declared dependencies vs imports (deptry).
 lint: $(BIN)/python $(NODE_MODULES)
 	$(BIN)/ruff check .
@@ -43,7 +48,8 @@ lint: $(BIN)/python $(NODE_MODULES)
 	$(BIN)/deptry api
 	cd frontend && npm run --silent lint
 
-# Installs everything (project, test tools, Debian's Chromium) and runs lint, types and the whole suite.
+# Installs everything (project, test tools, Debian's Chromium) and runs lint, types and the whole suite
+# (which builds the sdist and the wheel and installs the wheel into a fresh environment: tests/packaging).
 test: $(BIN)/python system-deps assets
 	$(BIN)/pip install --quiet -e '.[test]'
 	$(MAKE) lint

@@ -31,13 +31,16 @@ def free_port() -> int:
 
 @dataclass
 class Gateway:
-    """`coopkg serve ARGS` with COOPKG_* settings from `env`; output goes to `log`."""
+    """`coopkg serve ARGS` with COOPKG_* settings from `env`; output goes to `log`. `command` is the coopkg
+    script to run (default: this environment's; tests/packaging passes a fresh install's), from `cwd`."""
 
     log: Path
     args: list[str] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    command: str = COOPKG
+    cwd: Path | None = None
 
     @property
     def base(self) -> str:
@@ -51,8 +54,9 @@ class Gateway:
         env = {**os.environ, **self.env, "COOPKG_HOST": "127.0.0.1", "COOPKG_PORT": str(self.port)}
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [COOPKG, "serve", *self.args],
+                [self.command, "serve", *self.args],
                 env=env,
+                cwd=self.cwd,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

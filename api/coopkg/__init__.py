@@ -1,3 +1,3 @@
 """coopkg: a knowledge graph of international cooperation commitments."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -106,6 +106,18 @@ class WorkerDied(StoreUnavailable):
     slug, title = "worker-died", "The query engine stopped unexpectedly"
 
 
+class ValidationTimeout(CoopkgError):
+    """A validation ran past COOPKG_VALIDATE_TIMEOUT: its process was killed (the CPU is free again)."""
+
+    status, slug, title = 503, "validation-timeout", "Validation stopped at the time limit"
+
+
+class ValidatorBusy(CoopkgError):
+    """Too many uploads are already waiting for the validation process; refused before the body is read."""
+
+    status, slug, title = 503, "validator-busy", "The validator is busy"
+
+
 class UnusableInput(CoopkgError):
     """Input a command cannot use at all (missing file, unknown format, syntax error): validate exits 2."""
 

@@ -30,7 +30,16 @@ class Settings(BaseSettings):
     max_rows: int = Field(
         10_000, gt=0, description="Rows (or triples) returned at most; the cut is signalled."
     )
-    max_body: int = Field(1_000_000, gt=0, description="Bytes a request body (query or upload) may have.")
+    max_body: int = Field(1_000_000, gt=0, description="Bytes a query request body may have.")
+    max_upload: int = Field(
+        32 * 1024 * 1024, gt=0, description="Bytes an upload to /validate may have (32 MB by default)."
+    )
+    validate_timeout: float = Field(
+        300.0,
+        gt=0,
+        le=86_400,
+        description="Seconds one validation may run; then its process is killed (freeing the CPU).",
+    )
     service_allow: list[str] = Field(
         default_factory=list,
         description="IRI prefixes SERVICE may call; empty means federation is off.",

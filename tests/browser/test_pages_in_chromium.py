@@ -76,3 +76,23 @@ def test_zh_en_switch(page: Any, live_server: str) -> None:
     assert page.locator("html").get_attribute("lang") == "zh"
     page.locator("a.switch").click()
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_validation_page_reports_an_uploaded_file_without_javascript(browser: Any, live_server: str) -> None:
+    """A steward's round trip with JavaScript off: choose a file, validate, read the grouped report."""
+    broken = Path(__file__).resolve().parents[1] / "data" / "invalid" / "agency-iri.ttl"
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/validate?lang=zh")
+        page.get_by_label("RDF 文件").set_input_files(str(broken))
+        page.get_by_role("button", name="验证").click()
+        page.wait_for_selector("#report")
+        assert "不符合" in page.locator("p.verdict").inner_text()
+        caption = page.locator("table.report caption", has_text="coopsh:AgencyShape")
+        assert caption.count() == 1
+        link = page.get_by_role("link", name="id:organisation/water-office")
+        assert link.get_attribute("href") == "/id/organisation/water-office"
+        page.screenshot(path=str(SHOTS / "validate.png"), full_page=True)
+    finally:
+        context.close()

@@ -1,11 +1,13 @@
 """The OpenAPI schema documents every error (RFC 9457 problem documents, or the representation a linked-data
-route answers in) and every success media type; /docs and /redoc are off (their CDN scripts cannot load).
+route answers in) and every success media type; /docs and /redoc load everything from this origin (their
+browser test is tests/browser/test_api_docs_in_chromium.py).
 
 The live check that responses match the schema is schemathesis in tests/security/test_fuzz.py; these are the
 fast structural regressions of issue 4's follow-up."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -93,12 +95,27 @@ def test_the_issue_statuses_are_documented(
     schema: dict[str, Any], path: str, status: str, media_types: set[str]
 ) -> None:
     item = schema["paths"][path]
-    operation = item.get("get") or item["post"]
+    operation = item.get("post") or item["get"]  # /validate: the POST (its GET is the page)
     assert status in operation["responses"], f"{path}: {sorted(operation['responses'])}"
     assert media_types <= set(operation["responses"][status]["content"])
 
 
-@pytest.mark.parametrize("path", ["/docs", "/redoc", "/docs/oauth2-redirect"])
-def test_no_broken_documentation_pages(client: TestClient, path: str) -> None:
-    # Swagger UI and ReDoc would load scripts from a CDN that the CSP (default-src 'none') refuses.
-    assert client.get(path).status_code == 404
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_documentation_pages_load_only_from_this_origin(client: TestClient, path: str) -> None:
+    page = client.get(path)
+    assert page.status_code == 200
+    script_src = page.headers["content-security-policy"].split("script-src")[1].split(";")[0]
+    assert script_src.strip() == "'self'"
+    assert "http://" not in page.text
+    assert "https://" not in page.text
+    assert "<script>" not in page.text  # no inline script: the CSP allows script files from here only
+    for asset in re.findall(r'(?:src|href)="(/[^"]+)"', page.text):
+        answer = client.get(asset)
+        assert answer.status_code == 200, asset
+        assert answer.content
+
+
+def test_documentation_assets_are_only_the_bundled_files(client: TestClient) -> None:
+    assert client.get("/docs/assets/..%2Fcore.py").status_code == 404
+    assert client.get("/docs/assets/core.py").status_code == 404
+    assert client.get("/docs/oauth2-redirect").status_code == 404  # no OAuth here

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from attack_listener import Listener
-from attack_server import MAX_BODY, MAX_ROWS, QUERY_TIMEOUT
+from attack_server import MAX_BODY, MAX_ROWS, MAX_UPLOAD, QUERY_TIMEOUT, VALIDATE_TIMEOUT
 
 from live import Gateway
 
@@ -42,6 +42,8 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         "COOPKG_QUERY_TIMEOUT": str(QUERY_TIMEOUT),
         "COOPKG_MAX_ROWS": str(MAX_ROWS),
         "COOPKG_MAX_BODY": str(MAX_BODY),
+        "COOPKG_MAX_UPLOAD": str(MAX_UPLOAD),
+        "COOPKG_VALIDATE_TIMEOUT": str(VALIDATE_TIMEOUT),
         "COOPKG_WORKERS": "2",
     }
     with Gateway(log, env=env) as server:

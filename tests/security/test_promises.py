@@ -29,6 +29,8 @@ def test_every_limit_default_in_security_md_is_the_code_default() -> None:
         "COOPKG_QUERY_TIMEOUT",
         "COOPKG_MAX_ROWS",
         "COOPKG_MAX_BODY",
+        "COOPKG_MAX_UPLOAD",
+        "COOPKG_VALIDATE_TIMEOUT",
         "COOPKG_WORKERS",
         "COOPKG_SERVICE_ALLOW",
     }

@@ -1,6 +1,8 @@
-"""Uploads to `POST /validate`: oversized bodies (declared or streamed), compression bombs, entity bombs, deep
-nesting and remote JSON-LD contexts all get a clear 4xx quickly, the server makes no outbound request (a
-loopback listener must record nothing), and it keeps answering afterwards.
+"""Uploads to `POST /validate`: oversized bodies (declared or streamed, over COOPKG_MAX_UPLOAD, which is not
+the query body limit), compression bombs, entity bombs, deep nesting and remote JSON-LD contexts all get a
+clear 4xx quickly, the server makes no outbound request (a loopback listener must record nothing), and it
+keeps answering afterwards. A validation past COOPKG_VALIDATE_TIMEOUT is stopped (its process killed) with a
+503 problem document, and queries are answered while it runs.
 """
 
 from __future__ import annotations
@@ -9,12 +11,13 @@ import gzip
 import json
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 from attack_listener import Listener
-from attack_server import MAX_BODY
+from attack_server import MAX_BODY, MAX_UPLOAD
 
 from live import Gateway
 
@@ -64,16 +67,26 @@ def assert_still_serving(gateway: Gateway) -> None:
 
 
 def test_declared_oversized_body_is_refused_with_413(gateway: Gateway) -> None:
-    body = b"# padding\n" * (MAX_BODY // 10 + 1000)
+    body = b"# padding\n" * (MAX_UPLOAD // 10 + 1000)
     problem = assert_clear_4xx(validate(gateway, body, TURTLE), 413)
-    assert str(MAX_BODY) in str(problem["detail"]) or "1 MB" in str(problem["detail"]), problem
+    assert str(MAX_UPLOAD) in str(problem["detail"]), problem
+    assert "COOPKG_MAX_UPLOAD" in str(problem["detail"]), problem
+
+
+def test_an_upload_over_the_query_body_limit_is_validated(gateway: Gateway) -> None:
+    """Uploads have their own limit: a document bigger than COOPKG_MAX_BODY (1 MB here) is validated."""
+    line = b'<https://w3id.org/coopkg/id/x> <http://www.w3.org/2000/01/rdf-schema#comment> "%d"@en .\n'
+    body = b"".join(line % n for n in range(MAX_BODY // len(line) + 100))
+    assert MAX_BODY < len(body) < MAX_UPLOAD
+    answer = validate(gateway, body, "application/n-triples", limit=VALIDATION_LIMIT)
+    assert answer.status_code == 200, answer.text[:500]
 
 
 def test_streamed_oversized_body_without_length_is_refused_with_413(gateway: Gateway) -> None:
     """Chunked transfer has no Content-Length to check first: the limit must count bytes as they come."""
 
     def chunks() -> Iterator[bytes]:
-        for _ in range(3 * MAX_BODY // 65536 + 1):
+        for _ in range(3 * MAX_UPLOAD // 65536 + 1):
             yield b"#" * 65535 + b"\n"
 
     assert_clear_4xx(validate(gateway, chunks(), TURTLE), 413)
@@ -83,7 +96,7 @@ def test_streamed_oversized_body_without_length_is_refused_with_413(gateway: Gat
 def test_gzip_bomb_is_refused(gateway: Gateway) -> None:
     """100 MB of zeros in 100 kB: inflating it before checking the size would be the attack's success."""
     bomb = gzip.compress(b"\0" * 100_000_000, compresslevel=9)
-    assert len(bomb) < MAX_BODY
+    assert len(bomb) < MAX_UPLOAD
     assert_clear_4xx(validate(gateway, bomb, TURTLE, **{"Content-Encoding": "gzip"}), 413, 415, 400)
     assert_still_serving(gateway)
 
@@ -93,9 +106,9 @@ def nested_json_ld(depth: int) -> bytes:
     return (level * depth + '"x"' + "}" * depth).encode()
 
 
-def test_json_ld_nested_past_the_body_limit_is_refused_with_413(gateway: Gateway) -> None:
+def test_json_ld_nested_past_the_upload_limit_is_refused_with_413(gateway: Gateway) -> None:
     body = nested_json_ld(100_000)
-    assert len(body) > MAX_BODY
+    assert len(body) > MAX_UPLOAD
     assert_clear_4xx(validate(gateway, body, JSON_LD), 413)
 
 
@@ -110,7 +123,7 @@ def test_deeply_nested_json_ld_is_refused(own_gateway: Gateway) -> None:
     """pyoxigraph's JSON-LD parser overflows its stack (SIGSEGV) ~5,000 levels deep; the nesting is measured
     before parsing (api/coopkg/rdf/nesting_limit.py) and refused with a 400 naming line and column."""
     body = nested_json_ld(5000)
-    assert len(body) < MAX_BODY
+    assert len(body) < MAX_UPLOAD
     problem = assert_clear_4xx(validate(own_gateway, body, JSON_LD), 400)
     assert "nesting too deep" in str(problem["detail"]), problem
     assert str(problem["detail"]).startswith("request body:1:"), problem
@@ -195,3 +208,23 @@ def test_parse_into_refuses_an_rdf_xml_entity_bomb() -> None:
 
     with pytest.raises(UnusableInput, match=r"(?i)entit"):
         parse_into(DataGraph(), entity_bomb(6), format_by_name("rdfxml"), "upload")
+
+
+def test_a_validation_past_its_time_limit_is_stopped_and_queries_go_on(tmp_path: Path) -> None:
+    """COOPKG_VALIDATE_TIMEOUT: the validation process is killed when it fires (its CPU is free again), the
+    upload gets a 503 problem document, queries are answered meanwhile, and the next upload is validated."""
+    depth = 200_000  # a Turtle collection this deep: about 10 s of validation
+    slow = f"<https://w3id.org/coopkg/id/x> <http://example.org/p> {'(' * depth}{')' * depth} .".encode()
+    with Gateway(tmp_path / "serve.log", env={"COOPKG_VALIDATE_TIMEOUT": "3"}) as server:
+        assert_still_serving(server)  # the validation process is up (its imports are not timed)
+        with ThreadPoolExecutor(1) as pool:
+            pending = pool.submit(validate, server, slow, TURTLE, VALIDATION_LIMIT)
+            while not pending.done():
+                started = time.monotonic()
+                answer = httpx.get(f"{server.sparql}", params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
+                assert answer.status_code == 200
+                assert time.monotonic() - started < QUICK
+            problem = assert_clear_4xx(pending.result(), 503)
+        assert str(problem["type"]).endswith("/validation-timeout"), problem
+        assert "COOPKG_VALIDATE_TIMEOUT" in str(problem["detail"])
+        assert_still_serving(server)

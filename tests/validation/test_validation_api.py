@@ -18,13 +18,14 @@ from coopkg.web.app import create_app
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SOURCE_TEXT = VALID_DIR / "sources" / "test-fixture-2024-2025.txt"
-MAX_BODY = 200_000
+MAX_BODY = 2_000  # the query body limit: uploads do not share it
+MAX_UPLOAD = 200_000
 
 
 @pytest.fixture(scope="module")
 def client(valid_file: Path) -> Iterator[TestClient]:
     # The served graph is the example itself, so we can check that validating never changes it.
-    settings = Settings(data=[valid_file], workers=1, max_body=MAX_BODY)
+    settings = Settings(data=[valid_file], workers=1, max_body=MAX_BODY, max_upload=MAX_UPLOAD)
     with TestClient(create_app(settings)) as instance:
         yield instance
 
@@ -129,10 +130,24 @@ def test_an_unsupported_media_type_is_a_415(client: TestClient) -> None:
     assert "text/turtle" in response.json()["detail"]
 
 
-def test_a_body_over_the_limit_is_a_413(client: TestClient) -> None:
-    body = b"# " + b"x" * MAX_BODY + b"\n"
+def test_a_body_over_the_upload_limit_is_a_413_naming_the_setting(client: TestClient) -> None:
+    body = b"# " + b"x" * MAX_UPLOAD + b"\n"
     response = client.post("/validate", content=body, headers={"Content-Type": "text/turtle"})
     assert response.status_code == 413
+    assert "COOPKG_MAX_UPLOAD" in response.json()["detail"]
+    as_file = client.post("/validate", files={"file": ("big.ttl", body, "text/turtle")})
+    assert as_file.status_code == 413
+
+
+def test_uploads_have_their_own_limit_apart_from_the_query_body_limit(client: TestClient) -> None:
+    body = b"# " + b"x" * (MAX_BODY * 10) + b"\n"
+    response = client.post("/validate", content=body, headers={"Content-Type": "text/turtle"})
+    assert response.status_code == 200, response.text
+    as_file = client.post("/validate", files={"file": ("big.ttl", body, "text/turtle")})
+    assert as_file.status_code == 200, as_file.text
+    query = "ASK {} #" + "x" * MAX_BODY
+    too_long = client.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query"})
+    assert too_long.status_code == 413
 
 
 def test_an_upload_without_a_file_part_is_a_400(client: TestClient) -> None:

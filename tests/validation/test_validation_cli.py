@@ -125,3 +125,42 @@ def test_an_unknown_data_format_is_unusable_input(valid_file: Path) -> None:
     code, _, err = run(str(valid_file), "--data-format", "yaml")
     assert code == 2
     assert "unknown format 'yaml'" in err
+
+
+def _run_on_a_terminal(*args: str) -> tuple[int, str, str]:
+    """`coopkg validate ARGS` with stderr on a pseudo-terminal (as in a steward's shell), stdout a pipe."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    controller, terminal = pty.openpty()
+    coopkg = str(Path(sys.executable).parent / "coopkg")
+    process = subprocess.Popen([coopkg, "validate", *args], stdout=subprocess.PIPE, stderr=terminal)
+    os.close(terminal)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # EIO: the process closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out, _ = process.communicate(timeout=300)
+    os.close(controller)
+    return process.returncode, out.decode(), seen.decode(errors="replace")
+
+
+def test_a_long_file_shows_its_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    line = '<https://w3id.org/coopkg/id/x{n}> <http://www.w3.org/2000/01/rdf-schema#label> "x{n}"@en .\n'
+    document = tmp_path / "long.nt"
+    document.write_text("".join(line.format(n=n) for n in range(60_000)), encoding="utf-8")
+    code, out, terminal = _run_on_a_terminal(str(document))
+    assert code == 0, terminal
+    assert out.startswith("Conforms: yes")
+    assert "reading long.nt: 100% of 5.7 MB" in terminal  # bytes read, then the validation's stages
+    assert "checking SPARQL rule" in terminal
+    assert terminal.endswith("\r\x1b[K")  # the line is cleared before the report
+    _, _, piped = run(str(document))
+    assert "reading" not in piped  # not a terminal: no progress line

@@ -19,7 +19,7 @@ BODY = b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\
 
 @pytest.fixture(scope="module")
 def client(valid_file: Path) -> Iterator[TestClient]:
-    settings = Settings(data=[valid_file], workers=1, max_body=10_000)
+    settings = Settings(data=[valid_file], workers=1, max_upload=10_000)
     with TestClient(create_app(settings), raise_server_exceptions=False) as instance:
         yield instance
 

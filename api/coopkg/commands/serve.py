@@ -39,7 +39,13 @@ import click
     "--query-timeout", type=float, help="Seconds a query may run (COOPKG_QUERY_TIMEOUT, default 10)."
 )
 @click.option("--max-rows", type=int, help="Rows or triples returned at most (COOPKG_MAX_ROWS).")
-@click.option("--max-body", type=int, help="Bytes a request body may have (COOPKG_MAX_BODY).")
+@click.option("--max-body", type=int, help="Bytes a query request body may have (COOPKG_MAX_BODY).")
+@click.option("--max-upload", type=int, help="Bytes an upload to /validate may have (COOPKG_MAX_UPLOAD).")
+@click.option(
+    "--validate-timeout",
+    type=float,
+    help="Seconds one validation may run (COOPKG_VALIDATE_TIMEOUT, default 300).",
+)
 @click.option(
     "--service-allow",
     multiple=True,

@@ -133,6 +133,36 @@ _WORDS: dict[str, tuple[str, str]] = {  # key -> (en, zh)
         "that do (which commitment holds it is our curated judgement).",
         "跨越多个工作方案的机构或交流机制：列出设有该机制的工作方案及相应承诺（承诺与机制的对应由本项目整理）。",
     ),
+    "validate": ("Validate RDF", "验证 RDF 数据"),
+    "validate_help": (
+        "Check a programme's RDF against the coopkg SHACL shapes, together with the ontology and the SDG "
+        "taxonomy. Upload a file or paste Turtle; nothing you send is kept.",
+        "依据 coopkg 的 SHACL 形状（结合本体与可持续发展目标分类）检查工作方案的 RDF 数据。上传文件或粘贴 "
+        "Turtle；提交的内容不会被保存。",
+    ),
+    "validate_file": ("RDF file", "RDF 文件"),
+    "validate_file_hint": (
+        "Turtle, TriG, N-Triples, N-Quads, JSON-LD or RDF/XML; at most",
+        "支持 Turtle、TriG、N-Triples、N-Quads、JSON-LD 或 RDF/XML；最大",
+    ),
+    "validate_paste": (
+        "… or paste RDF (Turtle unless you choose another format)",
+        "……或粘贴 RDF（默认 Turtle）",
+    ),
+    "validate_format": ("Format", "格式"),
+    "validate_auto": ("From the file's extension or type", "按文件扩展名或类型判断"),
+    "validate_run": ("Validate", "验证"),
+    "validate_failed": ("Could not validate", "无法验证"),
+    "validate_report": ("Validation report", "验证报告"),
+    "validate_conforms": ("Conforms: no violations, warnings or notes.", "符合：没有违规、警告或提示。"),
+    "validate_fails": ("Does not conform: see the results below.", "不符合：见下方结果。"),
+    "severity_violation": ("Violations", "违规"),
+    "severity_warning": ("Warnings", "警告"),
+    "severity_info": ("Notes", "提示"),
+    "focus_node": ("Focus node", "焦点节点"),
+    "result_path": ("Path", "路径"),
+    "result_value": ("Value", "值"),
+    "result_message": ("Message", "说明"),
     "about": (
         "A knowledge graph of what the parties commit to, built from the programme's Chinese text: every "
         "commitment is the source's own words, traceable to its exact span; English renderings and SDG "

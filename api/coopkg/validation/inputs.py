@@ -7,8 +7,10 @@ never make the server call out). Errors are `UnusableInput` with one line naming
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -73,10 +75,40 @@ def _syntax_error(source: str, error: SyntaxError) -> UnusableInput:
     return UnusableInput(f"{where}: syntax error: {text}")
 
 
+ReadProgress = Callable[[int, int], None]  # (bytes read, bytes in all)
+
+
+class _ReportingReader(io.BufferedReader):
+    """A binary file for pyoxigraph's parser that reports, at most every 0.2 s, how much has been read."""
+
+    def __init__(self, path: Path, report: ReadProgress) -> None:
+        super().__init__(io.FileIO(path, "rb"))
+        self._size = path.stat().st_size
+        self._done = 0
+        self._report = report
+        self._last = 0.0
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        chunk = super().read(size)
+        self._done += len(chunk)
+        now = time.monotonic()
+        if now - self._last >= 0.2 or not chunk:
+            self._last = now
+            self._report(self._done, self._size)
+        return chunk
+
+
 def parse_into(
-    target: DataGraph, data: bytes | Path, fmt: InputFormat, source: str, *, base_iri: str | None = None
+    target: DataGraph,
+    data: bytes | Path,
+    fmt: InputFormat,
+    source: str,
+    *,
+    base_iri: str | None = None,
+    progress: ReadProgress | None = None,
 ) -> int:
-    """Parse one document into the data graph. Returns the number of triples read.
+    """Parse one document into the data graph. Returns the number of triples read. `progress` hears how
+    much of a file has been read (for a terminal's progress line).
 
     The whole document is parsed before anything is added, so a syntax error leaves the data graph unchanged.
     """
@@ -93,7 +125,10 @@ def parse_into(
             "expand to gigabytes; write their values out in the document"
         )
     try:
-        if isinstance(data, Path):
+        if isinstance(data, Path) and progress is not None:
+            with _ReportingReader(data, progress) as reader:
+                quads = list(ox.parse(reader, format=fmt.rdf_format, base_iri=base_iri))
+        elif isinstance(data, Path):
             quads = list(ox.parse(path=data, format=fmt.rdf_format, base_iri=base_iri))
         else:
             quads = list(ox.parse(data, format=fmt.rdf_format, base_iri=base_iri))
@@ -109,8 +144,15 @@ def parse_into(
     return target.add(quads)
 
 
-def load_files(target: DataGraph, paths: Iterable[Path], format_name: str | None = None) -> int:
-    """Parse every file into the data graph; the first unusable one raises `UnusableInput` naming it."""
+def load_files(
+    target: DataGraph,
+    paths: Iterable[Path],
+    format_name: str | None = None,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> int:
+    """Parse every file into the data graph; the first unusable one raises `UnusableInput` naming it.
+    `progress` hears "reading FILE: N% of M MB" as a file is read."""
     forced = format_by_name(format_name) if format_name else None
     total = 0
     for path in paths:
@@ -120,7 +162,25 @@ def load_files(target: DataGraph, paths: Iterable[Path], format_name: str | None
         if not path.is_file():
             raise UnusableInput(f"{path}: no such file; check the path")
         try:
-            total += parse_into(target, path, fmt, str(path), base_iri=path.resolve().as_uri())
+            total += parse_into(
+                target,
+                path,
+                fmt,
+                str(path),
+                base_iri=path.resolve().as_uri(),
+                progress=_reading(path, progress),
+            )
         except OSError as error:
             raise UnusableInput(f"{path}: cannot be read: {error.strerror}") from None
     return total
+
+
+def _reading(path: Path, progress: Callable[[str], None] | None) -> ReadProgress | None:
+    if progress is None:
+        return None
+
+    def report(done: int, size: int) -> None:
+        share = f"{done / size:.0%} of " if size else ""
+        progress(f"reading {path.name}: {share}{size / 1_000_000:.1f} MB")
+
+    return report

@@ -128,9 +128,10 @@ def validate_files(
     progress("loading the ontology and the SDG taxonomy")
     data = context_data()
     progress(f"reading {len(paths)} file(s)")
-    load_files(data, paths, format_name)
+    load_files(data, paths, format_name, progress=progress)
     beside = [p.resolve().parent for p in paths]
     dirs = [*source_dirs, *beside, *(d / "sources" for d in beside), *_shipped_dirs()]
+    progress(f"read {len(data)} triples; attaching the source texts")
     attach_source_texts(data, list(dict.fromkeys(dirs)))
     return validate_data(data, shapes or shipped_shapes(), engine=engine, progress=progress)
 

@@ -28,7 +28,7 @@ from coopkg.settings import Settings
 from coopkg.sparql.inspection import ServiceAllowlist
 from coopkg.store.base import Store
 from coopkg.store.pool import Launcher
-from coopkg.web import http, openapi
+from coopkg.web import api_docs, http, openapi
 from coopkg.web.client_address import ClientAddress
 from coopkg.web.response_cache import ResponseCache
 from coopkg.web.routers import health, ids, pages, rest, sparql, validate, vocabulary
@@ -159,6 +159,7 @@ def _routers() -> list[APIRouter]:
         vocabulary.router,
         pages.router,
         validate.router,
+        api_docs.router,
     ]
 
 
@@ -191,8 +192,8 @@ def create_app(
         version=__version__,
         description="SPARQL endpoint and linked data of the coopkg knowledge graph (read-only).",
         lifespan=lifespan,
-        # Swagger UI and ReDoc load their scripts from a CDN, which our CSP (and offline hosts) refuse:
-        # a broken page. The schema itself is served at /openapi.json (linked from /downloads).
+        # FastAPI's Swagger UI and ReDoc pages load their scripts from a CDN, which our CSP (and offline
+        # hosts) refuse: coopkg.web.api_docs serves both with bundled assets instead.
         docs_url=None,
         redoc_url=None,
     )
