@@ -156,6 +156,9 @@ def snippet(text: str, matched: list[tuple[int, int]], width: int = 90) -> Itera
         start, end = 0, min(len(text), width)
     else:
         start = max(0, min(matched[0][0] - width // 4, len(text) - width))
+        space = text.find(" ", start, matched[0][0])
+        if start > 0 and 0 <= space - start < 15:  # do not open the window mid-word (English)
+            start = space + 1
         end = start + width
     if start > 0:
         yield "…", False

@@ -24,13 +24,14 @@ from coopkg import __version__
 from coopkg.errors import CoopkgError
 from coopkg.queries import default_registry
 from coopkg.rdf.namespaces import PROBLEM
+from coopkg.search.service import SearchService
 from coopkg.settings import Settings
 from coopkg.sparql.inspection import ServiceAllowlist
 from coopkg.store.base import Store
 from coopkg.store.pool import Launcher
 from coopkg.web import http, openapi
 from coopkg.web.response_cache import ResponseCache
-from coopkg.web.routers import health, ids, pages, rest, sparql, validate, vocabulary
+from coopkg.web.routers import health, ids, pages, rest, search, sparql, validate, vocabulary
 
 PROBLEM_BASE = PROBLEM
 # What scripts on other origins may read: validators, the cut-off answer, paging, the validation summary.
@@ -146,8 +147,18 @@ def _routers() -> list[APIRouter]:
         rest.build_queries_router(default_registry()),
         vocabulary.router,
         pages.router,
+        search.router,
         validate.router,
     ]
+
+
+async def _build_search_index(app: FastAPI, store: Store) -> None:
+    """The search index of the data, built as the data loads (before the first request). A store that cannot
+    be read now (a remote one still starting) is no reason not to serve: the first search builds it then."""
+    try:
+        await app.state.search.index(store)
+    except CoopkgError as error:
+        log.warning("search index not built at start-up (%s): the first search will build it", error.detail)
 
 
 def create_app(
@@ -162,7 +173,9 @@ def create_app(
         if store is not None:
             app.state.store = store
             app.state.data_modified = None
+            await _build_search_index(app, store)
             yield
+            app.state.search.close()
             return
         from coopkg.store.factory import open_store
 
@@ -170,8 +183,10 @@ def create_app(
         app.state.store = opened.store
         app.state.data_modified = opened.modified
         try:
+            await _build_search_index(app, opened.store)
             yield
         finally:
+            app.state.search.close()
             await opened.store.aclose()
 
     app = FastAPI(
@@ -186,6 +201,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.service_allowlist = ServiceAllowlist(settings.service_allow)
+    app.state.search = SearchService(settings.search_dir)
     app.add_exception_handler(CoopkgError, _coopkg_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
