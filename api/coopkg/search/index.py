@@ -2,11 +2,11 @@
 
 Every document's text is analysed in Python (`coopkg.search.analysis`: jieba words, English stems, Han
 characters) and stored as space-separated terms in four FTS5 columns: `zh` and `en` (the commitment's text
-or the thing's labels), `context` (labels of what it belongs or links to, ranked lower) and `chars` (Han
-characters one by one: the fallback that finds a word jieba cut differently, ranked lowest). FTS5's own
-tokenizer only splits those terms at spaces. A query is turned into an FTS5 expression made only of quoted
-terms of the same analysis, so no query text can reach FTS5's syntax: operators, quotes, backslashes and
-control characters in a query are just not words.
+or the thing's labels), `context` (labels of what it belongs or links to, ranked lower) and `chars` (the Han
+characters of `zh` one by one: the fallback that finds a word jieba cut differently, ranked lowest).
+FTS5's own tokenizer only splits those terms at spaces. A query is turned into an FTS5 expression made only
+of quoted terms of the same analysis, so no query text can reach FTS5's syntax: operators, quotes,
+backslashes and control characters in a query are just not words.
 
 The index is one SQLite database: in memory, or a file that any process on the machine opens read-only
 (`SearchService` names it after the data version). Blocking: call it from a worker thread.
@@ -27,7 +27,7 @@ from coopkg.search import analysis
 from coopkg.search.analysis import QueryWord
 from coopkg.search.documents import Document
 
-FORMAT = "coopkg-search-1"  # changes whenever the schema or the analysis does: old files are not reused
+FORMAT = "coopkg-search-2"  # changes whenever the schema or the analysis does: old files are not reused
 # BM25 weight of each column (zh, en, context, chars): the text itself first, its surroundings after.
 WEIGHTS = (1.0, 1.0, 0.35, 0.2)
 MAX_QUERY_CHARS = 256
@@ -127,7 +127,7 @@ def _fill(connection: sqlite3.Connection, documents: Sequence[Document], version
                 _terms(w for a in zh for w in a.words),
                 _terms(w for a in en for w in a.words),
                 _terms(w for a in context for w in a.words),
-                _terms(c for a in (*zh, *context) for c in a.chars),
+                _terms(c for a in zh for c in a.chars),
             )
         )
     connection.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", docs)
@@ -143,9 +143,23 @@ def _quoted(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _word_expression(word: QueryWord) -> str:
-    expression = "{zh en context} : " + _quoted(word.term)
-    if word.chars:  # a Han word: also its characters in a row, wherever jieba cut the text differently
+# Which columns a word is looked for in: everything (search), the texts themselves (a filter on the
+# commitments' text), or one language of them.
+Fields = Literal["all", "any", "zh", "en"]
+_COLUMNS: dict[str, tuple[str, bool]] = {  # fields -> (FTS5 column filter, also the Han characters?)
+    "all": ("{zh en context}", True),
+    "any": ("{zh en}", True),
+    "zh": ("zh", True),
+    "en": ("en", False),
+}
+
+
+def _word_expression(word: QueryWord, fields: Fields = "all") -> str:
+    columns, chars = _COLUMNS[fields]
+    expression = f"{columns} : {_quoted(word.term)}"
+    if (
+        word.chars and chars
+    ):  # a Han word: also its characters in a row, wherever jieba cut the text otherwise
         expression = f"({expression} OR chars : {_quoted(' '.join(word.chars))})"
     return expression
 
@@ -215,15 +229,19 @@ class SearchIndex:
         hits = [self._hit(row, words) for row in rows]
         return Results(total, hits, matched, [word.term for word in words])
 
-    def matching(self, text: str, kind: str) -> dict[str, int]:
-        """Every document of `kind` that has all the words of `text`, with its rank (0 is best)."""
+    def matching(self, text: str, kind: str, fields: Fields = "any", limit: int = 100_000) -> dict[str, int]:
+        """The documents of `kind` (at most `limit`) whose `fields` have all the words of `text`, with their
+        rank (0 is best). `any`: the texts themselves in either language, not the labels around them."""
         words = analysis.query_words(text)
         if not words:
             return {}
-        where, parameters = self._where(
-            " AND ".join(map(_word_expression, words)), SearchQuery(text, kinds=[kind])
+        expression = " AND ".join(_word_expression(word, fields) for word in words)
+        where, parameters = self._where(expression, SearchQuery(text, kinds=[kind]))
+        sql = (
+            f"SELECT docs.iri FROM terms JOIN docs ON docs.id = terms.rowid WHERE {where} "  # noqa: S608
+            f"ORDER BY {_RANK}, docs.id LIMIT ?"
         )
-        sql = f"SELECT docs.iri FROM terms JOIN docs ON docs.id = terms.rowid WHERE {where} ORDER BY {_RANK}"  # noqa: S608
+        parameters.append(limit)
         with self._lock:
             rows = self._connection.execute(sql, parameters).fetchall()
         return {iri: rank for rank, (iri,) in enumerate(rows)}
