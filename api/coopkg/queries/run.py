@@ -60,10 +60,10 @@ def search_block(
     fields = lang if lang in ("zh", "en") else "any"
     found = index.matching(text, "commitment", fields, MAX_SEARCH_HITS)  # type: ignore[arg-type]
     in_zh = found if fields == "zh" else {} if fields == "en" else index.matching(text, "commitment", "zh")
-    rows = " ".join(
-        f'({ox.NamedNode(iri)} {rank} "{"zh" if iri in in_zh else "en"}")' for iri, rank in found.items()
+    rows = "".join(
+        f'({ox.NamedNode(iri)} {rank} "{"zh" if iri in in_zh else "en"}") ' for iri, rank in found.items()
     )
-    return f"\n  VALUES (?commitment ?rank ?matchedIn) {{ {rows} }}"
+    return f"\n  VALUES (?commitment ?rank ?matchedIn) {{ {rows}}}"
 
 
 def with_search(query: NamedQuery, block: str) -> str:
