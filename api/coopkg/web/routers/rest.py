@@ -23,6 +23,7 @@ from coopkg.queries import NamedQuery, QueryRegistry, bind, inline_values
 from coopkg.queries.params import ParamKind
 from coopkg.queries.run import search_block, with_search
 from coopkg.rdf.namespaces import ID
+from coopkg.search.request import clean_text
 from coopkg.settings import Settings
 from coopkg.store.base import QueryRequest, Store
 from coopkg.store.results import read_all
@@ -30,7 +31,7 @@ from coopkg.web.conneg import negotiate
 from coopkg.web.dependencies import SettingsDep, SiteDep, StoreDep
 from coopkg.web.http import TOTAL_COUNT, truncation_headers
 from coopkg.web.openapi import problems
-from coopkg.web.routers.search import clean_text, current_index
+from coopkg.web.routers.search import current_index
 
 router = APIRouter(prefix="/api", tags=["resources"], responses=problems(404, 406, 422, 503))
 

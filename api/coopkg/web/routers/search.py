@@ -9,9 +9,8 @@ A text too long is a 400 problem; one without any word (operators, quotes, punct
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 import anyio
@@ -20,11 +19,11 @@ from fastapi.responses import HTMLResponse
 
 from coopkg.errors import BadRequest, CoopkgError
 from coopkg.linkeddata.i18n import Lang
-from coopkg.linkeddata.listing import parse_sdg, resolve_iri
 from coopkg.linkeddata.site import LANG_COOKIE, PAGE_CSP, Site, base_context, page_lang, site, store
-from coopkg.rdf.namespaces import DEF, local_href
+from coopkg.rdf.namespaces import local_href
 from coopkg.search.documents import KINDS
-from coopkg.search.index import MAX_QUERY_CHARS, Hit, Results, SearchIndex, SearchQuery
+from coopkg.search.index import MAX_QUERY_CHARS, Hit, SearchIndex, SearchQuery
+from coopkg.search.request import MAX_PER_PAGE, Filters, results_json, search_query
 from coopkg.search.service import SearchService
 from coopkg.store.base import Store
 from coopkg.web.conneg import prefers_html
@@ -33,30 +32,6 @@ from coopkg.web.openapi import problems
 router = APIRouter(tags=["search"], responses=problems(400, 422, 503))
 SiteDep = Annotated[Site, Depends(site)]
 StoreDep = Annotated[Store, Depends(store)]
-MAX_PER_PAGE = 100
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_TYPES = {
-    "commitment": "Commitment",
-    "programme": "Programme",
-    "section": "Section",
-    "area": "CooperationArea",
-    "agency": "Agency",
-    "framework": "Framework",
-    "party": "Party",
-    "goal": "http://metadata.un.org/sdg/ontology#Goal",
-    "target": "http://metadata.un.org/sdg/ontology#Target",
-}
-# Terms of the answer that are about this search, not statements about the things: mapped to null, so a
-# JSON-LD processor drops them and reads the hits as typed, labelled resources.
-CONTEXT: dict[str, Any] = {
-    "@vocab": DEF,
-    "id": "@id",
-    "type": "@type",
-    "items": "@graph",
-    "label": {"@id": f"{_RDFS}label", "@container": "@language"},
-    "text": {"@id": f"{DEF}text", "@container": "@language"},
-    **dict.fromkeys(("query", "words", "matched", "total", "page", "per_page", "score", "snippets", "links")),
-}
 
 
 def search_service(request: Request) -> SearchService:
@@ -67,90 +42,6 @@ def search_service(request: Request) -> SearchService:
 async def current_index(request: Request, store_: Store) -> SearchIndex:
     """The index of the data version `store_` serves now (built at start-up; rebuilt if the data changed)."""
     return await search_service(request).index(store_)
-
-
-@dataclass(frozen=True)
-class Filters:
-    programme: str | None = None
-    area: str | None = None
-    sdg: str | None = None
-    framework: str | None = None
-    party: str | None = None
-    kind: str | None = None
-
-
-def clean_text(q: str) -> str:
-    """The query with control and format characters as spaces; BadRequest when it is too long."""
-    if len(q) > MAX_QUERY_CHARS:
-        raise BadRequest(
-            f"parameter 'q' has {len(q)} characters; a search takes at most {MAX_QUERY_CHARS}: "
-            "give a few words"
-        )
-    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") else ch for ch in q)
-
-
-def search_query(text: str, filters: Filters, page: int, per_page: int) -> SearchQuery:
-    facets: dict[str, list[str]] = {}
-    for name, prefix in (
-        ("programme", "programme/cn-dk-green-2023-2026"),
-        ("area", "programme/cn-dk-green-2023-2026/area/1"),
-        ("framework", "framework/paris-agreement"),
-        ("party", "party/china"),
-    ):
-        value = getattr(filters, name)
-        if value:
-            facets[name] = [resolve_iri(name, value, prefix)]
-    if filters.sdg:
-        goal, target = parse_sdg(filters.sdg)
-        facets["target" if target else "goal"] = [target or str(goal)]
-    kinds: list[str] = []
-    if filters.kind:
-        if filters.kind not in KINDS:
-            raise BadRequest(f"parameter 'kind' is one of {', '.join(KINDS)}: got {filters.kind!r}")
-        kinds = [filters.kind]
-    return SearchQuery(clean_text(text), facets, kinds, page, per_page)
-
-
-def hit_json(hit: Hit) -> dict[str, Any]:
-    kind_type = _TYPES[hit.kind]
-    document: dict[str, Any] = {"id": hit.iri, "type": kind_type, "kind": hit.kind, "score": hit.score}
-    texts = {lang: values[0] for lang, values in (("zh", hit.zh), ("en", hit.en)) if values}
-    document["text" if hit.kind == "commitment" else "label"] = texts
-    if hit.notation:
-        document["notation"] = hit.notation
-    if hit.programme:
-        document["programme"] = {"id": hit.programme}
-    document["snippets"] = {
-        lang: {
-            "text": "".join(piece for piece, _ in pieces),
-            "matches": _offsets(pieces),
-        }
-        for lang, pieces in hit.snippets.items()
-    }
-    return document
-
-
-def _offsets(pieces: list[tuple[str, bool]]) -> list[list[int]]:
-    found, position = [], 0
-    for piece, matched in pieces:
-        if matched:
-            found.append([position, position + len(piece)])
-        position += len(piece)
-    return found
-
-
-def results_json(query: SearchQuery, results: Results, links: dict[str, str]) -> dict[str, Any]:
-    return {
-        "@context": CONTEXT,
-        "query": query.text,
-        "words": results.words,
-        "matched": results.matched,
-        "total": results.total,
-        "page": query.page,
-        "per_page": query.per_page,
-        "links": links,
-        "items": [hit_json(hit) for hit in results.hits],
-    }
 
 
 def _links(request: Request, query: SearchQuery, total: int) -> dict[str, str]:
