@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -105,6 +105,7 @@ def _index(data: list[Path], search_dir: Path | None) -> SearchIndex:
     from coopkg.settings import Settings
     from coopkg.store.data import in_memory, sources_for
 
-    settings = Settings(**({"data": data} if data else {}))
+    overrides: dict[str, Any] = {"data": data} if data else {}
+    settings = Settings(**overrides)
     store, version = in_memory(sources_for(settings.data))
     return index_for(store, version, search_dir or settings.search_dir)
