@@ -223,9 +223,12 @@ class SearchIndex:
             return Results(0, [], "none", [])
         matched: Matched = "all"
         total, rows = self._ranked(" AND ".join(map(_word_expression, words)), query)
-        if total == 0 and len(words) > 1:
+        # No document has every word: any of them will do, but not a lone Han character (中, 的-like words
+        # match most of the texts and would bury everything else).
+        weighty = [word for word in words if len(word.chars) != 1]
+        if total == 0 and len(weighty) > 1:
             matched = "any"
-            total, rows = self._ranked(" OR ".join(map(_word_expression, words)), query)
+            total, rows = self._ranked(" OR ".join(map(_word_expression, weighty)), query)
         hits = [self._hit(row, words) for row in rows]
         return Results(total, hits, matched, [word.term for word in words])
 
