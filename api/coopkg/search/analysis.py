@@ -15,13 +15,14 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 # Han ideographs (CJK Unified Ideographs and Extension A, compatibility ideographs).
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"([{_HAN}]+)|([^\W_{_HAN}]+)")
 _HAN_RUN = re.compile(rf"[{_HAN}]+")
+_LATIN_RUN = re.compile(rf"[^\W_{_HAN}]+")
 # Words that carry no meaning of their own in a query or a text; dropped on both sides.
 # fmt: off
 STOPWORDS = frozenset({
@@ -58,6 +59,12 @@ def warm_up() -> None:
     with _lock:
         _segmenter().cut("水资源")
         _stemmer().stemWord("cities")
+
+
+@lru_cache(maxsize=1 << 16)
+def _stem(word: str) -> str:
+    """The stem of one word of a text as written (highlighting stems the same words over and over)."""
+    return str(_stemmer().stemWord(normalise(word)))
 
 
 def normalise(text: str) -> str:
@@ -126,10 +133,9 @@ def spans(text: str, words: list[QueryWord]) -> list[tuple[int, int]]:
         return []
     latin = {word.term for word in words if not word.chars}
     han = [word.term for word in words if word.chars]
-    stem = _stemmer().stemWord
     found: list[tuple[int, int]] = []
-    for match in _RUN.finditer(text):
-        if match.group(2) and latin and stem(normalise(match.group(2))) in latin:
+    for match in _LATIN_RUN.finditer(text) if latin else ():
+        if _stem(match.group()) in latin:
             found.append(match.span())
     for run in _HAN_RUN.finditer(text) if han else ():
         for term in han:

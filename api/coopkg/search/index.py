@@ -288,9 +288,9 @@ class SearchIndex:
             if not candidates:
                 continue
             # The text (or label) with the most matched spans, else the first one.
-            scored = [(len(analysis.spans(text, words)), -i, text) for i, text in enumerate(candidates)]
-            _, _, best = max(scored)
-            snippets[lang] = list(analysis.snippet(best, analysis.spans(best, words)))
+            scored = [(analysis.spans(text, words), -i, text) for i, text in enumerate(candidates)]
+            matched, _, best = max(scored, key=lambda item: (len(item[0]), item[1]))
+            snippets[lang] = list(analysis.snippet(best, matched))
         return Hit(
             iri=str(iri),
             kind=str(kind),
