@@ -18,7 +18,7 @@ import os
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -27,7 +27,7 @@ from coopkg.search import analysis
 from coopkg.search.analysis import QueryWord
 from coopkg.search.documents import Document
 
-FORMAT = "coopkg-search-2"  # changes whenever the schema or the analysis does: old files are not reused
+FORMAT = "coopkg-search-3"  # changes whenever the schema or the analysis does: old files are not reused
 # BM25 weight of each column (zh, en, context, chars): the text itself first, its surroundings after.
 WEIGHTS = (1.0, 1.0, 0.35, 0.2)
 MAX_QUERY_CHARS = 256
@@ -76,22 +76,19 @@ class Results:
     words: list[str]  # the query's terms, as analysed
 
 
-def _terms(words: Iterable[str]) -> str:
-    return " ".join(words)
-
-
 class _Analyser:
-    """Analysis of one build, remembering labels (the same area label recurs on thousands of commitments)."""
+    """Analysis of one build, remembering each text's terms (labels recur on thousands of commitments)."""
 
     def __init__(self) -> None:
-        self._memo: dict[str, analysis.Analysed] = {}
+        self._memo: dict[str, tuple[str, str, tuple[str, ...]]] = {}
 
-    def __call__(self, text: str) -> analysis.Analysed:
+    def __call__(self, text: str) -> tuple[str, str, tuple[str, ...]]:
+        """The text's words and Han characters as space-separated terms, and its distinct words."""
         found = self._memo.get(text)
         if found is None:
-            found = analysis.analyse(text)
-            if len(text) < 200:
-                self._memo[text] = found
+            analysed = analysis.analyse(text)
+            found = (" ".join(analysed.words), " ".join(analysed.chars), tuple(dict.fromkeys(analysed.words)))
+            self._memo[text] = found
         return found
 
 
@@ -104,11 +101,14 @@ def _connect(path: str, *, read_only: bool = False) -> sqlite3.Connection:
 def _fill(connection: sqlite3.Connection, documents: Sequence[Document], version: str) -> None:
     analyse = _Analyser()
     connection.executescript(_SCHEMA)
+    connection.execute("PRAGMA journal_mode = OFF")  # a new file, renamed into place only when complete
+    connection.execute("PRAGMA synchronous = OFF")
     docs, facets, terms = [], [], []
     for number, document in enumerate(documents, start=1):
         zh = [analyse(text) for text in document.zh]
         en = [analyse(text) for text in document.en]
-        context = [analyse(text) for text in document.context]
+        # The labels around a document count once each word: they place it, the text itself ranks it.
+        context = dict.fromkeys(word for text in document.context for word in analyse(text)[2])
         docs.append(
             (
                 number,
@@ -120,14 +120,14 @@ def _fill(connection: sqlite3.Connection, documents: Sequence[Document], version
                 document.programme,
             )
         )
-        facets += [(facet, number) for facet in sorted(document.facets)]
+        facets += [(facet, number) for facet in sorted({*document.facets, f"kind={document.kind}"})]
         terms.append(
             (
                 number,
-                _terms(w for a in zh for w in a.words),
-                _terms(w for a in en for w in a.words),
-                _terms(w for a in context for w in a.words),
-                _terms(c for a in zh for c in a.chars),
+                " ".join(words for words, _, _ in zh),
+                " ".join(words for words, _, _ in en),
+                " ".join(context),
+                " ".join(chars for _, chars, _ in zh),
             )
         )
     connection.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", docs)
@@ -241,8 +241,8 @@ class SearchIndex:
         expression = " AND ".join(_word_expression(word, fields) for word in words)
         where, parameters = self._where(expression, SearchQuery(text, kinds=[kind]))
         sql = (
-            f"SELECT docs.iri FROM terms JOIN docs ON docs.id = terms.rowid WHERE {where} "  # noqa: S608
-            f"ORDER BY {_RANK}, docs.id LIMIT ?"
+            f"SELECT docs.iri FROM (SELECT rowid AS id, {_RANK} AS rank FROM terms WHERE {where} "  # noqa: S608
+            "ORDER BY rank, rowid LIMIT ?) AS hits JOIN docs ON docs.id = hits.id ORDER BY hits.rank, hits.id"
         )
         parameters.append(limit)
         with self._lock:
@@ -250,28 +250,32 @@ class SearchIndex:
         return {iri: rank for rank, (iri,) in enumerate(rows)}
 
     def _where(self, expression: str, query: SearchQuery) -> tuple[str, list[object]]:
+        """The WHERE clause over `terms` alone (filters are facets: no join until the page is chosen)."""
         clauses = ["terms MATCH ?"]
         parameters: list[object] = [expression]
-        for facet, values in sorted(query.filters.items()):
+        wanted = dict(query.filters)
+        if query.kinds:
+            wanted["kind"] = list(query.kinds)
+        for facet, values in sorted(wanted.items()):
             if values:
                 marks = ", ".join("?" * len(values))
-                clauses.append(f"terms.rowid IN (SELECT doc FROM facets WHERE facet IN ({marks}))")  # noqa: S608
+                # `+rowid`: a test per hit, not a full-text query per listed row (FTS5 would take IN as that)
+                clauses.append(f"+rowid IN (SELECT doc FROM facets WHERE facet IN ({marks}))")  # noqa: S608
                 parameters += [f"{facet}={value}" for value in values]
-        if query.kinds:
-            clauses.append(f"docs.kind IN ({', '.join('?' * len(query.kinds))})")
-            parameters += list(query.kinds)
         return " AND ".join(clauses), parameters
 
     def _ranked(self, expression: str, query: SearchQuery) -> tuple[int, list[tuple[object, ...]]]:
         where, parameters = self._where(expression, query)
-        base = f"FROM terms JOIN docs ON docs.id = terms.rowid WHERE {where}"
         offset = (query.page - 1) * query.per_page
         with self._lock:
-            total = int(self._connection.execute(f"SELECT count(*) {base}", parameters).fetchone()[0])
+            count = f"SELECT count(*) FROM terms WHERE {where}"  # noqa: S608
+            total = int(self._connection.execute(count, parameters).fetchone()[0])
             rows = (
                 self._connection.execute(
-                    f"SELECT docs.iri, docs.kind, {_RANK} AS rank, docs.zh, docs.en, docs.notation, "
-                    f"docs.programme {base} ORDER BY rank, docs.id LIMIT ? OFFSET ?",
+                    "SELECT docs.iri, docs.kind, hits.rank, docs.zh, docs.en, docs.notation, docs.programme "  # noqa: S608
+                    f"FROM (SELECT rowid AS id, {_RANK} AS rank FROM terms WHERE {where} "
+                    "ORDER BY rank, rowid LIMIT ? OFFSET ?) AS hits "
+                    "JOIN docs ON docs.id = hits.id ORDER BY hits.rank, hits.id",
                     [*parameters, query.per_page, offset],
                 ).fetchall()
                 if offset < total
