@@ -8,6 +8,7 @@ Routers are imported plainly and mounted by `_routers()`: adding a resource is o
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -153,8 +154,10 @@ def _routers() -> list[APIRouter]:
 
 
 async def _build_search_index(app: FastAPI, store: Store) -> None:
-    """The search index of the data, built as the data loads (before the first request). A store that cannot
-    be read now (a remote one still starting) is no reason not to serve: the first search builds it then."""
+    """The search index of the data, built as soon as the data is loaded, while the gateway already serves
+    everything else (docs/search.md: at 1M triples the build takes about as long as loading the data); a
+    search asked meanwhile waits for it. A store that cannot be read now (a remote one still starting) is no
+    reason not to serve: the first search builds it then."""
     try:
         await app.state.search.index(store)
     except CoopkgError as error:
@@ -173,8 +176,9 @@ def create_app(
         if store is not None:
             app.state.store = store
             app.state.data_modified = None
-            await _build_search_index(app, store)
+            building = asyncio.create_task(_build_search_index(app, store))
             yield
+            building.cancel()
             app.state.search.close()
             return
         from coopkg.store.factory import open_store
@@ -182,10 +186,11 @@ def create_app(
         opened = await open_store(settings, preloaded)
         app.state.store = opened.store
         app.state.data_modified = opened.modified
+        building = asyncio.create_task(_build_search_index(app, opened.store))
         try:
-            await _build_search_index(app, opened.store)
             yield
         finally:
+            building.cancel()
             app.state.search.close()
             await opened.store.aclose()
 
