@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse
 
 from coopkg.errors import BadRequest, CoopkgError
 from coopkg.linkeddata.i18n import Lang
-from coopkg.linkeddata.site import LANG_COOKIE, PAGE_CSP, Site, base_context, page_lang, site, store
+from coopkg.linkeddata.site import Site, base_context
 from coopkg.rdf.namespaces import local_href
 from coopkg.search.documents import KINDS
 from coopkg.search.index import MAX_QUERY_CHARS, Hit, SearchIndex, SearchQuery
@@ -27,6 +27,7 @@ from coopkg.search.request import MAX_PER_PAGE, Filters, results_json, search_qu
 from coopkg.search.service import SearchService
 from coopkg.store.base import Store
 from coopkg.web.conneg import prefers_html
+from coopkg.web.dependencies import LANG_COOKIE, PAGE_CSP, page_address, page_lang, site, store
 from coopkg.web.openapi import problems
 
 router = APIRouter(tags=["search"], responses=problems(400, 422, 503))
@@ -179,7 +180,7 @@ async def search_page(
 ) -> HTMLResponse:
     lang = page_lang(request)
     filters = Filters(programme, area, sdg, framework, party, kind)
-    context = base_context(request, lang) | {
+    context = base_context(page_address(request), lang) | {
         "q": q[:MAX_QUERY_CHARS],
         "filters": filters,
         "kinds": [(k, _KIND_WORDS[k][0 if lang == "en" else 1]) for k in KINDS],
