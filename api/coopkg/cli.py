@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, str] = {
     "query": "coopkg.commands.query:command",
     "validate": "coopkg.commands.validate:command",
     "serve": "coopkg.commands.serve:command",
+    "search": "coopkg.commands.search:command",
 }
 
 _HELP = {
@@ -26,6 +27,7 @@ _HELP = {
     "query": "Run a named SPARQL query from queries/ on the shipped graph.",
     "validate": "Validate RDF against the SHACL shapes (pySHACL exit codes).",
     "serve": "Serve the graph: SPARQL endpoint, linked-data API and web pages.",
+    "search": "Search commitments and the names of what they link to, in Chinese or English.",
 }
 
 

@@ -61,6 +61,14 @@ class Settings(BaseSettings):
             "available at start-up."
         ),
     )
+    search_dir: Path | None = Field(
+        None,
+        description=(
+            "Directory for the search index files, one per data version, shared by every process that serves "
+            "or searches the same data (and kept across restarts). Default: none, the index is built in the "
+            "gateway's memory at start-up."
+        ),
+    )
     cache_mb: int = Field(
         64,
         ge=0,

@@ -1,5 +1,6 @@
 """The pages in headless Chromium: the heatmap's 17 goal columns, a commitment's highlighted quote, the query
-page running a named query, the zh/en switch. Screenshots for the README go to docs/screenshots/."""
+page running a named query, the zh/en switch, the search box. Screenshots for the README go to
+docs/screenshots/."""
 
 from __future__ import annotations
 
@@ -96,3 +97,17 @@ def test_validation_page_reports_an_uploaded_file_without_javascript(browser: An
         page.screenshot(path=str(SHOTS / "validate.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_the_header_search_box_finds_words_that_are_not_substrings(page: Any, live_server: str) -> None:
+    page.goto(f"{live_server}/mechanisms?lang=zh")
+    box = page.get_by_role("searchbox", name="搜索")
+    box.fill("水资源管理")
+    box.press("Enter")
+    page.wait_for_url("**/search?**q=**")
+    first = page.locator("ol.hits li.hit").first
+    assert first.locator("mark.hit").first.inner_text() == "水资源"
+    assert "06/item/2" in (first.locator("a").first.get_attribute("href") or "")
+    page.goto(f"{live_server}/search?lang=en&q=sponge+city")
+    assert page.locator("ol.hits mark.hit").all_inner_texts()[:2] == ["sponge", "cities"]
+    page.screenshot(path=str(SHOTS / "search.png"), full_page=False)

@@ -15,7 +15,8 @@ from query_test_ids import DEMO, ID, SDG, area, commitment, framework
 
 from coopkg.errors import InvalidParameter
 from coopkg.queries.registry import NamedQuery, QueryRegistry
-from coopkg.queries.run import bind, run
+from coopkg.queries.run import bind, run, search_block, with_search
+from coopkg.search.local import index_for
 from coopkg.sparql.text import inline_values, variables_after, where_brace
 from coopkg.store.base import SelectResult
 
@@ -191,7 +192,10 @@ def _substituted(store: ox.Store, query: NamedQuery, values: dict[str, str]) -> 
     substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
         ox.Variable(name): term for name, term in bindings.items()
     }
-    solutions = store.query(query.text, substitutions=substitutions, use_default_graph_as_union=True)
+    text = query.text
+    if query.search:  # the search index's hits are part of the query, whichever way parameters are bound
+        text = with_search(query, search_block(query, bindings, index_for(store)))
+    solutions = store.query(text, substitutions=substitutions, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [variable.value for variable in solutions.variables]
     rows = [{name: solution[name] for name in names if solution[name] is not None} for solution in solutions]

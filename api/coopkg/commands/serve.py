@@ -7,6 +7,7 @@ import gc
 import logging
 import signal
 import tempfile
+import threading
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -57,6 +58,7 @@ def command(**options: Any) -> None:
     from pydantic import ValidationError
 
     from coopkg.errors import CoopkgError
+    from coopkg.search.analysis import warm_up
     from coopkg.settings import Settings
     from coopkg.store.data import build, sources_for
     from coopkg.store.zygote import ZygoteLauncher
@@ -69,6 +71,9 @@ def command(**options: Any) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     preloaded: ZygoteLauncher | None = None
     scratch = contextlib.ExitStack()  # a temporary store directory, when the data will not fit in memory
+    # jieba's dictionary loads (~0.3 s) in this process while the zygote loads the data in its own, so the
+    # search index, built as soon as the data is there, does not wait for it (docs/search.md).
+    threading.Thread(target=warm_up, name="coopkg-search-warm-up", daemon=True).start()
     try:
         settings = Settings(**overrides)
         # Load the data (in memory) or build the on-disk store before uvicorn starts, so bad data stops

@@ -163,6 +163,25 @@ _WORDS: dict[str, tuple[str, str]] = {  # key -> (en, zh)
     "result_path": ("Path", "路径"),
     "result_value": ("Value", "值"),
     "result_message": ("Message", "说明"),
+    "search_words": ("Words to find (Chinese or English)", "搜索词（中文或英文）"),
+    "search_filters": ("Narrow down", "筛选"),
+    "search_kind": ("Kind", "类型"),
+    "search_any_kind": ("any", "全部"),
+    "search_sdg_help": ("a goal (6) or a target (6.3)", "目标（如 6）或具体目标（如 6.3）"),
+    "search_any_word": (
+        "no result has every word: these have some of them",
+        "没有结果包含全部搜索词：以下结果包含其中部分词",
+    ),
+    "search_nothing": ("Nothing found.", "未找到结果。"),
+    "search_pages": ("Result pages", "结果分页"),
+    "search_prev": ("Previous", "上一页"),
+    "search_next": ("Next", "下一页"),
+    "search_help": (
+        "Chinese is split into words and English words are reduced to their stem, so 水资源管理 finds "
+        "水资源的可持续管理 and “sponge city” finds “sponge cities”. The same search as:",
+        "中文按词切分，英文按词干匹配，因此“水资源管理”可找到“水资源的可持续管理”，“sponge city”可找到"
+        "“sponge cities”。同一搜索的数据接口：",
+    ),
     "about": (
         "A knowledge graph of what the parties commit to, built from the programme's Chinese text: every "
         "commitment is the source's own words, traceable to its exact span; English renderings and SDG "

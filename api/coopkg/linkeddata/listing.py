@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -19,8 +19,8 @@ from coopkg.linkeddata.catalogue import Catalogue, Commitment
 from coopkg.linkeddata.svg import GOALS, SDG_COLOURS
 from coopkg.rdf.namespaces import ID, SDG
 
-SortKey = Literal["document", "-document", "section", "-section", "goals", "-goals"]
-SORT_KEYS: tuple[str, ...] = ("document", "-document", "section", "-section", "goals", "-goals")
+SortKey = Literal["document", "-document", "section", "-section", "goals", "-goals", "relevance"]
+SORT_KEYS: tuple[str, ...] = ("document", "-document", "section", "-section", "goals", "-goals", "relevance")
 MAX_PER_PAGE = 200
 _TARGET = re.compile(r"(?:http://metadata\.un\.org/sdg/)?([0-9]{1,2})(?:\.([0-9a-z]{1,2}))?")
 
@@ -58,12 +58,11 @@ def parse_sdg(value: str) -> tuple[int, str | None]:
     return goal, f"{SDG}{goal}.{match[2]}" if match[2] else None
 
 
-def _fold(text: str) -> str:
-    """Case- and width-insensitive form for search (full-width Latin letters match half-width ones)."""
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-def filter_commitments(catalogue: Catalogue, filters: Filters) -> list[Commitment]:
+def filter_commitments(
+    catalogue: Catalogue, filters: Filters, matches: Mapping[str, int] | None = None
+) -> list[Commitment]:
+    """The commitments that pass every filter; `q` keeps those in `matches` (commitment IRI -> rank), which
+    the caller got from the search index for `q`."""
     items = list(catalogue.commitments)
     if filters.area:
         area = resolve_iri("area", filters.area, "programme/cn-dk-green-2023-2026/area/1")
@@ -85,17 +84,22 @@ def filter_commitments(catalogue: Catalogue, filters: Filters) -> list[Commitmen
         ]
     if filters.mechanism is not None:
         items = [c for c in items if c.mechanism == filters.mechanism]
-    if filters.q:
-        needle = _fold(filters.q.strip())
-        if not needle:
+    if filters.q is not None:
+        if not filters.q.strip():
             raise InvalidParameter("parameter 'q' is empty; give a word to search for (Chinese or English)")
-        items = [c for c in items if needle in _fold(c.text_zh) or needle in _fold(c.text_en or "")]
+        found = matches or {}  # the search index's answer for q (coopkg.search): one search, not two
+        items = [c for c in items if c.iri in found]
     return items
 
 
-def sort_commitments(items: list[Commitment], sort: str) -> list[Commitment]:
+def sort_commitments(
+    items: list[Commitment], sort: str, ranks: Mapping[str, int] | None = None
+) -> list[Commitment]:
     if sort not in SORT_KEYS:
         raise InvalidParameter(f"parameter 'sort' is one of {', '.join(SORT_KEYS)}: got {sort!r}")
+    if sort == "relevance":  # the search index's rank for q; without q, document order
+        found = ranks or {}
+        return sorted(items, key=lambda c: (found.get(c.iri, len(found)), c.section_order, c.order, c.iri))
     key = sort.lstrip("-")
     reverse = sort.startswith("-")
     if key == "goals":

@@ -37,7 +37,8 @@ _PARAM = re.compile(
     r"\s+\"(?P<description>(?:[^\"\\]|\\.)+)\""
 )
 _PARAM_SHAPE = 'NAME TYPE [= DEFAULT] "DESCRIPTION"'
-_SINGLE_KEYS = ("title", "description")
+_SINGLE_KEYS = ("title", "description", "search")
+_REQUIRED_KEYS = ("title", "description")
 # Query-string names the web API gives a meaning of its own, so a parameter may not take them.
 RESERVED_NAMES = {"format": "the web API's content-negotiation override, ?format=csv"}
 
@@ -49,6 +50,10 @@ class NamedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
+    # `# search: TEXT [LANG]`: the query is answered from the search index (coopkg.search), not by matching
+    # text in SPARQL: the commitments it finds for parameter TEXT (in the language LANG names) are bound as
+    # VALUES (?commitment ?rank ?matchedIn) before the query runs (coopkg.queries.run.search_block).
+    search: tuple[str, ...] = ()
 
     def param(self, name: str) -> Param | None:
         return next((param for param in self.params if param.name == name), None)
@@ -97,7 +102,13 @@ def load_query(path: Path) -> NamedQuery:
     except (OSError, UnicodeDecodeError) as error:
         raise QueryDefinitionError(f"{path}: cannot read the query file: {error}") from error
     fields, params = _parse_header(path, text)
-    query = NamedQuery(path.stem, fields["title"], fields["description"], params, text)
+    search = tuple(fields.get("search", "").split())
+    unknown = [name for name in search if name not in {param.name for param in params}]
+    if len(search) > 2 or unknown:
+        raise QueryDefinitionError(
+            f"{path}: '# search:' names the text parameter and, optionally, the language one"
+        )
+    query = NamedQuery(path.stem, fields["title"], fields["description"], params, text, search)
     _check_body(path, query)
     return query
 
@@ -126,8 +137,10 @@ def _parse_header(path: Path, text: str) -> tuple[dict[str, str], tuple[Param, .
                 raise QueryDefinitionError(f"{where}: '{key}' is empty")
             fields[key] = value
         else:
-            raise QueryDefinitionError(f"{where}: unknown header key {key!r} (use title/description/param)")
-    for key in _SINGLE_KEYS:
+            raise QueryDefinitionError(
+                f"{where}: unknown header key {key!r} (use title/description/param/search)"
+            )
+    for key in _REQUIRED_KEYS:
         if key not in fields:
             raise QueryDefinitionError(f"{path}:1: the header lacks '# {key}: ...'")
     return fields, tuple(params)
@@ -178,7 +191,7 @@ def _check_body(path: Path, query: NamedQuery) -> None:
         raise QueryDefinitionError(f"{path}: {error}; named queries write `WHERE {{` explicitly") from None
     used = variables_after(query.text, brace)
     for param in query.params:
-        if param.name not in used:
+        if param.name not in used and param.name not in query.search:  # search ones are bound by VALUES
             raise QueryDefinitionError(f"{path}: parameter ?{param.name} is declared but unused after WHERE")
     substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
         ox.Variable(param.name): _DRY_RUN_VALUES.get(param.kind) or ox.Literal(param.choices[0])

@@ -12,13 +12,19 @@ first.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from coopkg.errors import InvalidParameter
 from coopkg.queries.registry import NamedQuery
-from coopkg.sparql.text import inline_values
+from coopkg.sparql.text import inline_values, where_brace
 from coopkg.store.base import Row, SelectResult
+
+if TYPE_CHECKING:
+    from coopkg.search.index import SearchIndex
+
+MAX_SEARCH_HITS = 10_000  # the row limit's default: a search-backed query answers at most this many
 
 
 def bind(query: NamedQuery, values: Mapping[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
@@ -43,12 +49,38 @@ def bind(query: NamedQuery, values: Mapping[str, str]) -> dict[str, ox.NamedNode
     return bindings
 
 
-def run(store: ox.Store, query: NamedQuery, values: Mapping[str, str]) -> SelectResult:
-    """Run `query` with `values` on `store`, its union of graphs as the default graph.
+def search_block(
+    query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal], index: SearchIndex
+) -> str:
+    """For a search-backed query (`# search: TEXT [LANG]`), the commitments the index finds for the TEXT
+    parameter as `VALUES (?commitment ?rank ?matchedIn) { ... }` on one line: IRIs from the index (escaped
+    N-Triples terms), integers, and "zh" or "en". The text itself never enters this block."""
+    text = bindings[query.search[0]].value
+    lang = bindings[query.search[1]].value if len(query.search) > 1 else "any"
+    fields = lang if lang in ("zh", "en") else "any"
+    found = index.matching(text, "commitment", fields, MAX_SEARCH_HITS)  # type: ignore[arg-type]
+    in_zh = found if fields == "zh" else {} if fields == "en" else index.matching(text, "commitment", "zh")
+    rows = "".join(
+        f'({ox.NamedNode(iri)} {rank} "{"zh" if iri in in_zh else "en"}") ' for iri, rank in found.items()
+    )
+    return f"\n  VALUES (?commitment ?rank ?matchedIn) {{ {rows}}}"
+
+
+def with_search(query: NamedQuery, block: str) -> str:
+    """The query's text with a search block opening its WHERE group."""
+    brace = where_brace(query.text) + 1
+    return query.text[:brace] + block + query.text[brace:]
+
+
+def run(
+    store: ox.Store, query: NamedQuery, values: Mapping[str, str], index: SearchIndex | None = None
+) -> SelectResult:
+    """Run `query` with `values` on `store`, its union of graphs as the default graph. A search-backed query
+    asks `index` (by default the index of `store`, built on first use: coopkg.search.local).
 
     This blocks while pyoxigraph evaluates: async callers run it in a worker thread or process.
     """
-    solutions = _solutions(store, query, values)
+    solutions = _solutions(store, query, values, index)
     variables = [variable.value for variable in solutions.variables]
     rows: list[Row] = []
     for solution in solutions:
@@ -70,8 +102,18 @@ def run_serialised(
     return written
 
 
-def _solutions(store: ox.Store, query: NamedQuery, values: Mapping[str, str]) -> ox.QuerySolutions:
-    text = inline_values(query.text, bind(query, values))
+def _solutions(
+    store: ox.Store, query: NamedQuery, values: Mapping[str, str], index: SearchIndex | None = None
+) -> ox.QuerySolutions:
+    bindings = bind(query, values)
+    text = query.text
+    if query.search:
+        if index is None:
+            from coopkg.search.local import index_for
+
+            index = index_for(store)
+        text = with_search(query, search_block(query, bindings, index))
+    text = inline_values(text, bindings)
     solutions = store.query(text, use_default_graph_as_union=True)
     if not isinstance(solutions, ox.QuerySolutions):  # the registry admits only SELECT queries
         raise TypeError(f"named query {query.name!r} did not return solutions")

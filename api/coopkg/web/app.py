@@ -8,6 +8,7 @@ Routers are imported plainly and mounted by `_routers()`: adding a resource is o
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +25,7 @@ from coopkg import __version__
 from coopkg.errors import CoopkgError
 from coopkg.queries import default_registry
 from coopkg.rdf.namespaces import PROBLEM
+from coopkg.search.service import SearchService
 from coopkg.settings import Settings
 from coopkg.sparql.inspection import ServiceAllowlist
 from coopkg.store.base import Store
@@ -31,7 +33,7 @@ from coopkg.store.pool import Launcher
 from coopkg.web import api_docs, http, openapi
 from coopkg.web.client_address import ClientAddress
 from coopkg.web.response_cache import ResponseCache
-from coopkg.web.routers import health, ids, pages, rest, sparql, validate, vocabulary
+from coopkg.web.routers import health, ids, pages, rest, search, sparql, validate, vocabulary
 from coopkg.web.trusted_host import TrustedHost, warn_if_exposed
 
 PROBLEM_BASE = PROBLEM
@@ -158,9 +160,21 @@ def _routers() -> list[APIRouter]:
         rest.build_queries_router(default_registry()),
         vocabulary.router,
         pages.router,
+        search.router,
         validate.router,
         api_docs.router,
     ]
+
+
+async def _build_search_index(app: FastAPI, store: Store) -> None:
+    """The search index of the data, built as soon as the data is loaded, while the gateway already serves
+    everything else (docs/search.md: at 1M triples the build takes about as long as loading the data); a
+    search asked meanwhile waits for it. A store that cannot be read now (a remote one still starting) is no
+    reason not to serve: the first search builds it then."""
+    try:
+        await app.state.search.index(store)
+    except CoopkgError as error:
+        log.warning("search index not built at start-up (%s): the first search will build it", error.detail)
 
 
 def create_app(
@@ -175,16 +189,22 @@ def create_app(
         if store is not None:
             app.state.store = store
             app.state.data_modified = None
+            building = asyncio.create_task(_build_search_index(app, store))
             yield
+            building.cancel()
+            app.state.search.close()
             return
         from coopkg.store.factory import open_store
 
         opened = await open_store(settings, preloaded)
         app.state.store = opened.store
         app.state.data_modified = opened.modified
+        building = asyncio.create_task(_build_search_index(app, opened.store))
         try:
             yield
         finally:
+            building.cancel()
+            app.state.search.close()
             await opened.store.aclose()
 
     app = FastAPI(
@@ -199,6 +219,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.service_allowlist = ServiceAllowlist(settings.service_allow)
+    app.state.search = SearchService(settings.search_dir)
     app.add_exception_handler(CoopkgError, _coopkg_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

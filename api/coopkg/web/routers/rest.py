@@ -21,7 +21,9 @@ from coopkg.linkeddata import listing
 from coopkg.linkeddata.formats import JSON_LD
 from coopkg.queries import NamedQuery, QueryRegistry, bind, inline_values
 from coopkg.queries.params import ParamKind
+from coopkg.queries.run import search_block, with_search
 from coopkg.rdf.namespaces import ID
+from coopkg.search.request import clean_text
 from coopkg.settings import Settings
 from coopkg.store.base import QueryRequest, Store
 from coopkg.store.results import read_all
@@ -29,6 +31,7 @@ from coopkg.web.conneg import negotiate
 from coopkg.web.dependencies import SettingsDep, SiteDep, StoreDep
 from coopkg.web.http import TOTAL_COUNT, truncation_headers
 from coopkg.web.openapi import problems
+from coopkg.web.routers.search import current_index
 
 router = APIRouter(prefix="/api", tags=["resources"], responses=problems(404, 406, 422, 503))
 
@@ -67,7 +70,9 @@ def _json(document: Any, *, headers: dict[str, str] | None = None, media_type: s
         "Filters combine (AND). `area`, `section` and `framework` take an IRI or an id relative to "
         "https://w3id.org/coopkg/id/; `sdg` takes a goal (`6`), a target (`6.3`) or its IRI and matches "
         "alignments to the goal or any of its targets; `q` searches the Chinese text and our English "
-        "rendering. Paging: `Link` headers (first, prev, next, last) and `X-Total-Count`. JSON by default, "
+        "rendering through the search index (docs/search.md: Chinese words, English stems; every word "
+        "must occur), and `sort=relevance` orders by its BM25 rank. Paging: `Link` headers (first, prev, "
+        "next, last) and `X-Total-Count`. JSON by default, "
         "CSV by Accept or `format=csv`."
     ),
     responses={
@@ -91,7 +96,9 @@ async def commitments(
         bool | None, Query(description="Only mechanisms (true) or only the others (false)")
     ] = None,
     q: Annotated[str | None, Query(max_length=200, examples=["水", "water"])] = None,
-    sort: Annotated[str, Query(description="document, section or goals; prefix - to reverse")] = "document",
+    sort: Annotated[
+        str, Query(description="document, section or goals (prefix - to reverse), or relevance (with q)")
+    ] = "document",
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=listing.MAX_PER_PAGE)] = 50,
     format: Annotated[str | None, Query(description="json or csv (overrides Accept)")] = None,
@@ -103,7 +110,8 @@ async def commitments(
         return Response(cached[0], media_type=media, headers=cached[1])
     catalogue = await site_.catalogue(store_)
     filters = listing.Filters(area, section, sdg, framework, mechanism, q)
-    items = listing.sort_commitments(listing.filter_commitments(catalogue, filters), sort)
+    ranks = await _search_ranks(request, store_, q) if q is not None and q.strip() else None
+    items = listing.sort_commitments(listing.filter_commitments(catalogue, filters, ranks), sort, ranks)
     headers = {"Vary": "Accept"}
     if media == _CSV:
         body = listing.commitments_csv(items).encode("utf-8")
@@ -120,6 +128,13 @@ async def commitments(
         headers |= {TOTAL_COUNT: str(paged.total), "Link": str(document["links"])}
     site_.listings.put(store_.version, key, (body, headers))
     return Response(body, media_type=media, headers=headers)
+
+
+async def _search_ranks(request: Request, store_: Store, q: str) -> dict[str, int]:
+    """Commitments the search index finds for `q` (every word), with their rank: the one search of
+    /api/search, /search and the text-search named query."""
+    index = await current_index(request, store_)
+    return await asyncio.to_thread(index.matching, clean_text(q), "commitment")
 
 
 def _links(request: Request, paged: listing.Page) -> str:
@@ -264,7 +279,13 @@ async def run_named(request: Request, store_: Store, query: NamedQuery, max_rows
     repeated = [key for key in values if len(request.query_params.getlist(key)) > 1]
     if repeated:
         raise InvalidParameter(f"parameter {repeated[0]!r} is given more than once; give one value")
-    text = inline_values(query.text, bind(query, values))
+    bindings = bind(query, values)
+    text = query.text
+    if query.search:  # answered from the search index: its hits are bound before the query runs
+        index = await current_index(request, store_)
+        block = await asyncio.to_thread(search_block, query, bindings, index)
+        text = with_search(query, block)
+    text = inline_values(text, bindings)
     # Written by the store's own SPARQL results writer (pyoxigraph's), as /sparql answers are.
     transfer = _CSV if media == _CSV else _SPARQL_JSON
     response = await store_.execute(QueryRequest(text, media_type=transfer))

@@ -1,0 +1,240 @@
+"""What search indexes, read from a store through the store protocol (SPARQL answers), so the same code
+builds the index in front of the embedded store and of a remote one.
+
+Stores cut long answers at their row limit (`COOPKG_MAX_ROWS`). Programme-scoped queries (commitments, their
+links, sections, areas) are therefore asked for groups of programmes (a VALUES block of their IRIs): a group
+whose answer is cut is split in two and asked again, and a single programme whose answer is still cut is
+read in ordered pages. Nothing is sorted unless it has to be.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from coopkg.sparql.text import where_brace
+from coopkg.store.base import Row, SelectResult, Store
+
+_DIR = Path(__file__).resolve().parent / "sparql"
+_FIRST_GROUP = 64  # programmes per question at first (the shipped graph: one question each)
+_CONCURRENT = 4  # questions in flight at once (the embedded store has as many workers as settings say)
+_SDG = "http://metadata.un.org/sdg/"
+_GOAL = re.compile(r"http://metadata\.un\.org/sdg/([0-9]{1,2})(?:\.[0-9a-z]{1,2})?")
+
+KINDS = ("commitment", "programme", "section", "area", "agency", "framework", "party", "goal", "target")
+# Filters a search takes, and the facet each document is tagged with.
+FACETS = ("programme", "area", "goal", "framework", "party")
+
+
+@cache
+def query_text(name: str) -> str:
+    return (_DIR / f"{name}.rq").read_text(encoding="utf-8")
+
+
+@dataclass
+class Document:
+    """One searchable thing: its IRI, kind, texts by language, the labels around it, and its facets."""
+
+    iri: str
+    kind: str
+    zh: list[str] = field(default_factory=list)  # the commitment's source text, or the thing's zh labels
+    en: list[str] = field(default_factory=list)  # our English rendering, or the thing's en labels
+    context: list[str] = field(default_factory=list)  # labels (zh and en) of what it belongs or links to
+    facets: set[str] = field(default_factory=set)  # "area=<iri>", "goal=6", ...
+    notation: str | None = None
+    programme: str | None = None
+
+
+@dataclass
+class _Thing:
+    kind: str
+    labels: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    part_of: set[str] = field(default_factory=set)
+
+    def all_labels(self) -> list[str]:
+        return [*self.labels.get("zh", ()), *self.labels.get("en", ())]
+
+
+def _value(row: Row, name: str) -> str | None:
+    term = row.get(name)
+    return term.value if isinstance(term, ox.NamedNode | ox.Literal) else None
+
+
+def _lang(row: Row, name: str) -> str | None:
+    term = row.get(name)
+    if isinstance(term, ox.Literal) and term.language:
+        return term.language.split("-")[0].lower()
+    return None
+
+
+def goal_of(iri: str) -> int | None:
+    """6 for an SDG goal or target IRI (`.../sdg/6`, `.../sdg/6.3`); None for anything else."""
+    match = _GOAL.fullmatch(iri)
+    if match is None:
+        return None
+    number = int(match[1])
+    return number if 1 <= number <= 17 else None
+
+
+def with_values(query: str, programmes: Sequence[str]) -> str:
+    """`query` with `VALUES ?programme { ... }` opening its WHERE group; IRIs as escaped N-Triples terms."""
+    brace = where_brace(query) + 1
+    terms = " ".join(str(ox.NamedNode(iri)) for iri in programmes)
+    return f"{query[:brace]}\n  VALUES ?programme {{ {terms} }}{query[brace:]}"
+
+
+async def _select_all(store: Store, query: str) -> list[Row]:
+    """Every row of `query`, reading ordered pages when the store cuts the answer."""
+    first = await store.select(query)
+    if not first.truncated:
+        return first.rows
+    page = len(first.rows)
+    if page == 0:
+        raise RuntimeError("the store cut an answer at 0 rows")
+    ordered = f"{query}\nORDER BY {' '.join('?' + v for v in first.variables)}"
+    rows: list[Row] = []
+    while True:
+        result: SelectResult = await store.select(f"{ordered}\nLIMIT {page} OFFSET {len(rows)}")
+        rows.extend(result.rows)
+        if len(result.rows) < page:
+            return rows
+
+
+async def _per_programme(store: Store, query: str, programmes: Sequence[str]) -> list[Row]:
+    """Rows of a programme-scoped `query` for all `programmes`, asked in groups small enough not to be cut."""
+    limit = asyncio.Semaphore(_CONCURRENT)
+
+    async def ask(group: Sequence[str]) -> list[Row]:
+        async with limit:
+            result = await store.select(with_values(query, group))
+        if not result.truncated:
+            return result.rows
+        if len(group) == 1:
+            return await _select_all(store, with_values(query, group))
+        middle = len(group) // 2
+        halves = await asyncio.gather(ask(group[:middle]), ask(group[middle:]))
+        return halves[0] + halves[1]
+
+    groups = [programmes[i : i + _FIRST_GROUP] for i in range(0, len(programmes), _FIRST_GROUP)]
+    answers = await asyncio.gather(*(ask(group) for group in groups))
+    return [row for answer in answers for row in answer]
+
+
+async def read_documents(store: Store) -> list[Document]:
+    """Every document to index, read from `store` (a handful of queries; see the module docstring)."""
+    things: dict[str, _Thing] = {}
+    for row in await _select_all(store, query_text("search-things")):
+        iri, kind = _value(row, "thing"), _value(row, "kind")
+        if iri is None or kind is None:
+            continue
+        thing = things.setdefault(iri, _Thing(kind))
+        label, lang = _value(row, "label"), _lang(row, "label")
+        if label and lang in ("zh", "en") and label not in thing.labels[lang]:
+            thing.labels[lang].append(label)
+        part_of = _value(row, "partOf")
+        if part_of:
+            thing.part_of.add(part_of)
+    programmes = sorted(iri for iri, thing in things.items() if thing.kind == "programme")
+    commitments, links, parts = await asyncio.gather(
+        _per_programme(store, query_text("search-commitments"), programmes),
+        _per_programme(store, query_text("search-links"), programmes),
+        _per_programme(store, query_text("search-parts"), programmes),
+    )
+    for row in parts:
+        iri, kind, programme = _value(row, "thing"), _value(row, "kind"), _value(row, "programme")
+        if iri is None or kind is None:
+            continue
+        thing = things.setdefault(iri, _Thing(kind))
+        if programme:
+            thing.part_of.add(programme)
+        label, lang = _value(row, "label"), _lang(row, "label")
+        if label and lang in ("zh", "en") and label not in thing.labels[lang]:
+            thing.labels[lang].append(label)
+    linked: dict[str, set[str]] = defaultdict(set)
+    for row in links:
+        commitment, link = _value(row, "commitment"), _value(row, "link")
+        if commitment and link:
+            linked[commitment].add(link)
+    frameworks = sorted(iri for iri, thing in things.items() if thing.kind == "framework")
+    documents = [_thing_document(iri, thing, things, frameworks) for iri, thing in things.items()]
+    documents += _commitment_documents(commitments, linked, things, frameworks)
+    return documents
+
+
+def _facets_of_link(link: str, things: dict[str, _Thing], frameworks: Sequence[str]) -> Iterable[str]:
+    kind = things[link].kind if link in things else None
+    goal = goal_of(link)
+    if goal is not None:
+        yield f"goal={goal}"
+    elif kind == "area":
+        yield f"area={link}"
+    if kind == "framework" or any(link.startswith(f + "/") for f in frameworks):
+        # An article of a treaty (paris-agreement/article/7) counts for the treaty too.
+        yield from (f"framework={f}" for f in frameworks if link == f or link.startswith(f + "/"))
+
+
+def _thing_document(
+    iri: str, thing: _Thing, things: dict[str, _Thing], frameworks: Sequence[str]
+) -> Document:
+    document = Document(iri, thing.kind, list(thing.labels.get("zh", ())), list(thing.labels.get("en", ())))
+    for parent in sorted(thing.part_of):
+        owner = things.get(parent)
+        if owner is None:
+            continue
+        document.context += owner.all_labels()
+        if owner.kind == "programme":
+            document.programme = parent
+            document.facets.add(f"programme={parent}")
+        if owner.kind == "party":
+            document.facets.add(f"party={parent}")
+    if thing.kind == "programme":
+        document.programme = iri
+        document.facets.add(f"programme={iri}")
+    document.facets.update(_facets_of_link(iri, things, frameworks))
+    return document
+
+
+def _commitment_documents(
+    rows: list[Row], linked: dict[str, set[str]], things: dict[str, _Thing], frameworks: Sequence[str]
+) -> list[Document]:
+    documents: dict[str, Document] = {}
+    for row in rows:
+        iri = _value(row, "commitment")
+        if iri is None:
+            continue
+        document = documents.get(iri)
+        if document is None:
+            document = documents[iri] = Document(iri, "commitment", notation=_value(row, "notation"))
+            programme, section = _value(row, "programme"), _value(row, "section")
+            if programme:
+                document.programme = programme
+                document.facets.add(f"programme={programme}")
+                for party in sorted(things[programme].part_of if programme in things else ()):
+                    if party in things and things[party].kind == "party":
+                        document.facets.add(f"party={party}")
+            if section and section in things:
+                document.context += things[section].all_labels()
+            for link in sorted(linked.get(iri, ())):
+                document.facets.update(_facets_of_link(link, things, frameworks))
+                owner = things.get(link)
+                if owner is not None and owner.kind != "target":  # a target's text would drown the rest
+                    document.context += owner.all_labels()
+                goal = goal_of(link)
+                if owner is not None and owner.kind == "target" and goal is not None:
+                    goal_thing = things.get(f"{_SDG}{goal}")
+                    if goal_thing is not None:
+                        document.context += goal_thing.all_labels()
+        for name, texts in (("textZh", document.zh), ("textEn", document.en)):
+            text = _value(row, name)
+            if text and text not in texts:
+                texts.append(text)
+    for document in documents.values():
+        document.context = list(dict.fromkeys(document.context))
+    return list(documents.values())
