@@ -29,9 +29,11 @@ from coopkg.sparql.inspection import ServiceAllowlist
 from coopkg.store.base import Store
 from coopkg.store.pool import Launcher
 from coopkg.web import http, openapi
+from coopkg.web.lean import LeanSparqlQueries
 from coopkg.web.response_cache import ResponseCache
 from coopkg.web.routers import health, ids, pages, rest, sparql, validate, vocabulary
 
+GZIP_MINIMUM = 1024  # bytes: smaller answers are not worth compressing
 PROBLEM_BASE = PROBLEM
 # What scripts on other origins may read: validators, the cut-off answer, paging, the validation summary.
 EXPOSED_HEADERS = [
@@ -193,7 +195,7 @@ def create_app(
     for router in _routers():
         app.include_router(router)
     openapi.complete(app)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -204,6 +206,13 @@ def create_app(
         max_age=600,
     )
     app.add_middleware(SecurityHeaders)
+    # SPARQL GETs straight to their route's handler (coopkg.web.lean), with the headers and errors above.
+    app.add_middleware(
+        LeanSparqlQueries,
+        secure=SecurityHeaders,
+        errors=(CoopkgError, _coopkg_error),
+        gzip_minimum=GZIP_MINIMUM,
+    )
     # Outermost: a repeat GET of a query or an IRI page is answered before FastAPI is entered.
     app.add_middleware(ResponseCache, state_app=app, max_bytes=settings.cache_mb * 1024 * 1024)
     return app
