@@ -99,3 +99,12 @@ def test_cors_and_other_routes_take_the_full_path() -> None:
     assert not lean._lean(scope("/sparql", b"", (b"accept", b"text/html")))  # the query page
     assert not lean._lean(scope("/sparql", b"query=ASK%7B%7D", method="POST"))
     assert not lean._lean(scope("/id/x", b"query=1"))
+
+
+def test_only_middleware_that_leave_lean_requests_alone_sit_inside_the_lean_path() -> None:
+    """A middleware added inside the lean path (before it in create_app) never sees SPARQL GETs: a per-client
+    budget or a rate limit there would be skipped. Such a one must be added after LeanSparqlQueries."""
+    app = create_app(Settings())
+    names = [middleware.cls.__name__ for middleware in app.user_middleware]  # type: ignore[attr-defined]
+    inside = names[names.index("LeanSparqlQueries") + 1 :]
+    assert inside == ["SecurityHeaders", "CORSMiddleware", "GZipMiddleware"]

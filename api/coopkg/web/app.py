@@ -207,6 +207,7 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders)
     # SPARQL GETs straight to their route's handler (coopkg.web.lean), with the headers and errors above.
+    # Middleware added above this line never see them: whatever must (budgets, limits) goes below it.
     app.add_middleware(
         LeanSparqlQueries,
         secure=SecurityHeaders,

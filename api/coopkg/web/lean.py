@@ -10,7 +10,9 @@ headers and its own handler of domain errors: one implementation of every check,
 It takes a request only when nothing skipped could change the answer: CORS (no `Origin` header) and gzip (no
 `Accept-Encoding`; the response cache strips it on a miss and compresses itself) would pass it through as it
 is. Every other request, and any `/sparql` request it does not take, goes through the full stack. An
-unexpected error propagates to the app's outermost error handler, as from a route.
+unexpected error propagates to the app's outermost error handler, as from a route. A middleware that must see
+every query (a per-client budget, a rate limit) is added outside this one, never inside (a test checks which
+middleware sit inside).
 """
 
 from __future__ import annotations
