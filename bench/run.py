@@ -51,6 +51,7 @@ ALL_SERVERS = (
     "oxigraph-mem",
     "rdflib-endpoint",
     "baseline",
+    "ceiling",
 )
 N_QUADS = "application/n-quads"
 # The gateway's named-query route; bench/named.py formats it with the query name.
@@ -282,6 +283,8 @@ def target_for(name: str, data: Path, store: Path, logs: Path) -> servers.Target
         return servers.oxigraph_mem(data, logs)
     if name == "rdflib-endpoint":
         return servers.rdflib_endpoint(data, logs)
+    if name == "ceiling":
+        return servers.ceiling(logs)
     return servers.baseline(data, logs)
 
 
@@ -324,6 +327,8 @@ def run_size(size: str, args: argparse.Namespace, results: dict[str, Any], save:
                 for query, requests in sorted(named.items())
             ]
             loads += workloads.page_workloads(commitments)
+        if target.name == "ceiling":  # a fixed body: only comparable with the light lookups
+            loads = loads[:1]
         if args.workloads:  # keep lookup first: it is the readiness probe
             loads = [loads[0]] + [w for w in loads[1:] if w.name.startswith(tuple(args.workloads))]
         entry["servers"][target.name] = measure(target, loads, commitments, args, logs)

@@ -7,7 +7,9 @@
 - `oxigraph-mem`: `oxigraph serve --union-default-graph` with no --location, i.e. in memory (the issue's
   "Oxigraph server (Rust, in-memory)"); the data is POSTed to its /store once it listens (timed apart);
 - `rdflib-endpoint`: `rdflib-endpoint serve DATA` (rdflib Dataset, default union), from its own venv;
-- `baseline`: bench/baseline.py, FastAPI + pyoxigraph in a dozen lines.
+- `baseline`: bench/baseline.py, FastAPI + pyoxigraph in a dozen lines;
+- `ceiling`: bench/ceiling.py, a bare ASGI app returning a fixed body under uvicorn (the ceiling of any
+  Python server here; measured on `lookup` only).
 """
 
 from __future__ import annotations
@@ -154,6 +156,18 @@ def baseline(data: Path, logs: Path) -> Target:
     port = free_port()
     argv = [sys.executable, str(ROOT / "bench/baseline.py"), str(data), str(port)]
     return Target("baseline", [Server("baseline", argv, {}, logs / "baseline.log")], port, "/sparql")
+
+
+def ceiling(logs: Path) -> Target:
+    port = free_port()
+    argv = [sys.executable, str(ROOT / "bench/ceiling.py"), str(port)]
+    return Target(
+        "ceiling",
+        [Server("ceiling", argv, {}, logs / "ceiling.log")],
+        port,
+        "/sparql",
+        notes=["a bare ASGI app returning one fixed body: the ceiling of a Python server; lookup only"],
+    )
 
 
 def fresh_dir(path: Path) -> Path:

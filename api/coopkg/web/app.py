@@ -32,10 +32,12 @@ from coopkg.store.base import Store
 from coopkg.store.pool import Launcher
 from coopkg.web import api_docs, http, openapi
 from coopkg.web.client_address import ClientAddress
+from coopkg.web.lean import LeanSparqlQueries
 from coopkg.web.response_cache import ResponseCache
 from coopkg.web.routers import health, ids, pages, rest, search, sparql, validate, vocabulary
 from coopkg.web.trusted_host import TrustedHost, warn_if_exposed
 
+GZIP_MINIMUM = 1024  # bytes: smaller answers are not worth compressing
 PROBLEM_BASE = PROBLEM
 # What scripts on other origins may read: validators, the cut-off answer, paging, the validation summary.
 EXPOSED_HEADERS = [
@@ -227,7 +229,7 @@ def create_app(
     for router in _routers():
         app.include_router(router)
     openapi.complete(app, hosts_checked=bool(settings.public_url or settings.allowed_hosts))
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -238,6 +240,14 @@ def create_app(
         max_age=600,
     )
     app.add_middleware(SecurityHeaders)
+    # SPARQL GETs straight to their route's handler (coopkg.web.lean), with the headers and errors above.
+    # Middleware added above this line never see them: whatever must (budgets, limits) goes below it.
+    app.add_middleware(
+        LeanSparqlQueries,
+        secure=SecurityHeaders,
+        errors=(CoopkgError, _coopkg_error),
+        gzip_minimum=GZIP_MINIMUM,
+    )
     # Outermost: a repeat GET of a query or an IRI page is answered before FastAPI is entered.
     app.add_middleware(ResponseCache, state_app=app, max_bytes=settings.cache_mb * 1024 * 1024)
     # Outside the cache: the client a query is charged to, and the host links (and cache keys) are built on.
