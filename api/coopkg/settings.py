@@ -18,6 +18,13 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=0, le=65535, description="TCP port (0 picks a free one).")
     store: Literal["oxigraph", "remote"] = Field("oxigraph", description="Query backend.")
     remote_query_url: str | None = Field(None, description="SPARQL 1.1 query endpoint of the remote store.")
+    remote_profile: Literal["auto", "oxigraph", "virtuoso", "generic"] = Field(
+        "auto",
+        description=(
+            "Engine behind COOPKG_REMOTE_QUERY_URL; `auto` recognises it from its Server header. Set it only "
+            "when a proxy hides that header (docs/remote-backend.md)."
+        ),
+    )
     data: list[Path] = Field(
         default_factory=list,
         description="RDF files or directories to serve instead of the shipped graph.",

@@ -100,7 +100,10 @@ def test_public_url_drops_user_password_query_and_fragment() -> None:
 
 
 def _mock_store(handler: httpx.MockTransport) -> RemoteStore:
-    return RemoteStore("http://store.example/sparql", timeout=5.0, max_rows=10, transport=handler)
+    """A store mocked as an Oxigraph server (TSV for SELECT); tests/remote/test_remote_engines.py mocks others."""
+    return RemoteStore(
+        "http://store.example/sparql", timeout=5.0, max_rows=10, transport=handler, engine="oxigraph"
+    )
 
 
 def _answer(status: int, body: bytes, media_type: str = TSV) -> httpx.MockTransport:
@@ -232,6 +235,7 @@ async def test_an_allowlisted_service_is_forwarded() -> None:
         max_rows=10,
         service_allow=["https://query.wikidata.org/"],
         transport=httpx.MockTransport(record),
+        engine="oxigraph",
     )
     query = "SELECT ?s WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }"
     await store.execute(QueryRequest(query, media_type="text/csv", base_iri="http://gateway.example/sparql"))
