@@ -100,7 +100,7 @@ def test_public_url_drops_user_password_query_and_fragment() -> None:
 
 
 def _mock_store(handler: httpx.MockTransport) -> RemoteStore:
-    """A store mocked as an Oxigraph server (TSV for SELECT); tests/remote/test_remote_engines.py mocks others."""
+    """A store mocked as an Oxigraph server (TSV for SELECT); test_remote_engines.py mocks the others."""
     return RemoteStore(
         "http://store.example/sparql", timeout=5.0, max_rows=10, transport=handler, engine="oxigraph"
     )
