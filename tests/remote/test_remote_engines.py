@@ -18,7 +18,7 @@ from coopkg.errors import BadGateway, QuerySyntaxError, QueryTimeout
 from coopkg.settings import Settings
 from coopkg.store.base import QueryRequest
 from coopkg.store.remote import RemoteStore
-from coopkg.store.remote_engines import VIRTUOSO_SYSTEM_GRAPHS, classify_error, detect
+from coopkg.store.remote_engines import classify_error, detect
 from coopkg.store.remote_json import MalformedResults, SelectJsonReader
 
 pytestmark = [pytest.mark.anyio]
@@ -73,7 +73,7 @@ def test_engines_are_recognised_by_their_server_header() -> None:
     assert detect(None).name == "generic"
 
 
-async def test_virtuoso_is_asked_for_json_without_its_system_graphs_and_with_the_deadline() -> None:
+async def test_virtuoso_is_asked_for_json_with_the_deadline() -> None:
     seen: list[httpx.Request] = []
     store = store_on(replay("select-empty", seen))
     result = await store.select("SELECT ?s WHERE { ?s <urn:none> ?o }")
@@ -84,11 +84,7 @@ async def test_virtuoso_is_asked_for_json_without_its_system_graphs_and_with_the
     assert httpx.QueryParams(probe.content.decode())["query"] == "ASK {}"
     form = httpx.QueryParams(query.content.decode())
     assert query.headers["accept"] == "application/sparql-results+json"
-    sent = form["query"]
-    for graph in VIRTUOSO_SYSTEM_GRAPHS:
-        assert f"define input:default-graph-exclude <{graph}>" in sent
-        assert f"define input:named-graph-exclude <{graph}>" in sent
-    assert "\n" not in sent.removesuffix("SELECT ?s WHERE { ?s <urn:none> ?o }")  # error lines stay right
+    assert form["query"] == "SELECT ?s WHERE { ?s <urn:none> ?o }"  # as sent: error positions stay right
     assert form["timeout"] == "5000"  # Virtuoso stops the query itself at the gateway's deadline
     await store.aclose()
 

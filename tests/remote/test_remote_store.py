@@ -286,7 +286,7 @@ CASES = [(name, values) for name, samples in SAMPLES.items() for values in sampl
 VIRTUOSO_GAPS = {
     "areas": "boolean expressions (EXISTS) come back as 0/1 xsd:integer, not xsd:boolean",
     "commitment-provenance": "boolean values come back as 0/1 xsd:integer, not xsd:boolean",
-    "commitments-by-framework": "a zero-length path step (dct:isPartOf*) to a bound value misses the node itself",
+    "commitments-by-framework": "a zero-or-more path (dct:isPartOf*) to a bound value misses rows",
     "commitments-by-sdg": "two zero-or-more paths (skos:broader*) from one variable give no rows",
     "text-search": "LCASE of a bound non-ASCII text does not match (CONTAINS finds nothing)",
 }

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 from oxigraph_server import free_port
 
 READY_WITHIN = 120.0  # seconds: a first start creates the database; a loaded 2-core machine is slow
@@ -118,7 +119,8 @@ MaxQueryCostEstimationTime = 0
         return done.stdout
 
     def load(self, nquads: Path) -> None:
-        """Bulk-load one N-Quads file (each quad into its own graph) and make it durable."""
+        """Bulk-load one N-Quads file (each quad into its own graph), make it durable, and let anonymous
+        SPARQL read exactly its graphs (docs/remote-backend.md: Virtuoso's system graphs stay hidden)."""
         target = self.folder / "load"
         target.mkdir(exist_ok=True)
         shutil.copy(nquads, target / nquads.name)
@@ -126,6 +128,13 @@ MaxQueryCostEstimationTime = 0
         failures = self.isql("SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;")
         if "0 Rows" not in failures:
             raise RuntimeError(f"the Virtuoso bulk loader reported errors:\n{failures}")
+        graphs = {str(quad.graph_name.value) for quad in ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS)}
+        self.publish(sorted(graphs))
+
+    def publish(self, graphs: list[str]) -> None:
+        """Anonymous SPARQL (Virtuoso's user `nobody`) reads these graphs and no other."""
+        grants = " ".join(f"DB.DBA.RDF_GRAPH_USER_PERMS_SET ('{graph}', 'nobody', 1);" for graph in graphs)
+        self.isql(f"DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 0); {grants}")
 
     def start(self) -> None:
         with self.log.open("ab") as log:

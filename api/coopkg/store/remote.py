@@ -318,7 +318,7 @@ class RemoteStore:
         self, engine: Engine, query: str, dataset: Dataset | None, kind: QueryKind, deadline: float
     ) -> AsyncIterator[httpx.Response]:
         # A form POST carries queries of any length and is accepted by every SPARQL 1.1 endpoint.
-        form: dict[str, str | list[str]] = {"query": engine.prologue + query}
+        form: dict[str, str | list[str]] = {"query": query}
         if dataset is not None:
             form["default-graph-uri"] = list(dataset.default_graphs)
             form["named-graph-uri"] = list(dataset.named_graphs)

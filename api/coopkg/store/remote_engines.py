@@ -10,11 +10,11 @@ what the store writes correctly:
 | generic  | SPARQL JSON   | SPARQL JSON  | N-Triples          | anything else (Fuseki, GraphDB...) |
 
 (*) normalised by `remote_json`: Virtuoso's TSV quotes IRIs like CSV, its JSON has `typed-literal` and answers
-ASK as a SELECT. Virtuoso also needs three more things: its own system graphs (`virtrdf#` and two more) sit
-in the default graph and in `GRAPH ?g`, so queries exclude them with Virtuoso's `define input:*-exclude`
-pragmas; it is sent the gateway's deadline as its `timeout` parameter (its "anytime query" limit, so it stops
-computing by itself); and an answer cut at its own time limit (header `X-SQL-State: S1TAT`) is a timeout,
-never a complete answer.
+ASK as a SELECT. Virtuoso is also sent the gateway's deadline as its `timeout` parameter (its "anytime query"
+limit, so it stops computing by itself), and an answer cut at its own time limit (header `X-SQL-State: S1TAT`)
+is a timeout, never a complete answer. Its system graphs (`virtrdf#` and two more) would show in the default
+graph and in `GRAPH ?g`: the store hides them with graph-level security (docs/remote-backend.md), because its
+`define input:*-graph-exclude` pragmas also empty explicit `GRAPH <iri>` patterns (measured on 7.2.5).
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ ACCEPTED_AS = {
 class Engine:
     name: EngineName
     select_format: str
-    prologue: str = ""  # put in front of every query (on the query's first line: error positions stay right)
     timeout_parameter: bool = False  # the store takes a `timeout` form field in milliseconds
 
     def transfer_format(self, kind: str) -> str:
@@ -53,18 +52,9 @@ class Engine:
         return RESULTS_JSON if kind == "ask" else N_TRIPLES
 
 
-def _virtuoso_prologue() -> str:
-    pragmas = [
-        f"define input:{which}-graph-exclude <{graph}>"
-        for graph in VIRTUOSO_SYSTEM_GRAPHS
-        for which in ("default", "named")
-    ]
-    return " ".join(pragmas) + " "
-
-
 ENGINES: dict[EngineName, Engine] = {
     "oxigraph": Engine("oxigraph", TSV),
-    "virtuoso": Engine("virtuoso", RESULTS_JSON, _virtuoso_prologue(), timeout_parameter=True),
+    "virtuoso": Engine("virtuoso", RESULTS_JSON, timeout_parameter=True),
     "generic": Engine("generic", RESULTS_JSON),
 }
 _SERVER_PATTERNS: tuple[tuple[re.Pattern[str], EngineName], ...] = (
