@@ -14,6 +14,7 @@ from coopkg import __version__
 # name -> "module:attribute" of a click.Command
 SUBCOMMANDS: dict[str, str] = {
     "build": "coopkg.commands.build:command",
+    "load": "coopkg.commands.load:command",
     "query": "coopkg.commands.query:command",
     "validate": "coopkg.commands.validate:command",
     "serve": "coopkg.commands.serve:command",
@@ -24,6 +25,7 @@ _HELP = {
     "query": "Run a named SPARQL query from queries/ on the shipped graph.",
     "validate": "Validate RDF against the SHACL shapes (pySHACL exit codes).",
     "serve": "Serve the graph: SPARQL endpoint, linked-data API and web pages.",
+    "load": "Replace every named graph in a store over the Graph Store Protocol (--to URL).",
 }
 
 

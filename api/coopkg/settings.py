@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=0, le=65535, description="TCP port (0 picks a free one).")
     store: Literal["oxigraph", "remote"] = Field("oxigraph", description="Query backend.")
     remote_query_url: str | None = Field(None, description="SPARQL 1.1 query endpoint of the remote store.")
+    remote_user: str | None = Field(None, description="User for `coopkg load --to` (Graph Store writes).")
+    remote_password: SecretStr | None = Field(None, description="Password of COOPKG_REMOTE_USER.")
     remote_profile: Literal["auto", "oxigraph", "virtuoso", "generic"] = Field(
         "auto",
         description=(
