@@ -131,6 +131,7 @@ class RemoteStore:
         max_query_length: int = 1_000_000,
         transport: httpx.AsyncBaseTransport | None = None,
         engine: EngineName | None = None,
+        version_interval: float = 5.0,
     ) -> None:
         parts = urlsplit(query_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -144,6 +145,10 @@ class RemoteStore:
         self.timeout = timeout
         self.max_rows = max_rows
         self.health_timeout = min(health_timeout, timeout)
+        # Replicas: every gateway re-reads the data fingerprint at most this often while it serves queries,
+        # so all of them notice a reload of the store (and drop their caches) within this many seconds.
+        self.version_interval = version_interval
+        self._version_read_at = -float("inf")
         # The gateway's own guard, again here: no update and no SERVICE beyond the allowlist ever leaves.
         self._allowlist = ServiceAllowlist(list(service_allow))
         self.max_query_length = max_query_length
@@ -193,6 +198,7 @@ class RemoteStore:
     ) -> SelectResult:
         text = self._bind(query, bindings)
         expect_kind(text, "select")
+        await self._refresh_version()
         fetched = await self._fetch(text, None, "select", timeout)
         variables, rows = await anyio.to_thread.run_sync(_parse_rows, fetched, self.public_url)
         return SelectResult(variables, rows, fetched.truncated)
@@ -202,6 +208,7 @@ class RemoteStore:
     ) -> bool:
         text = self._bind(query, bindings)
         expect_kind(text, "ask")
+        await self._refresh_version()
         fetched = await self._fetch(text, None, "ask", timeout)
         return _parse_boolean(_ask_body(fetched), self.public_url)
 
@@ -210,10 +217,12 @@ class RemoteStore:
     ) -> Sequence[ox.Triple]:
         text = self._bind(query, bindings)
         expect_kind(text, "graph")
+        await self._refresh_version()
         fetched = await self._fetch(text, None, "graph", timeout)
         return await anyio.to_thread.run_sync(_parse_triples, fetched.lines, self.public_url)
 
     async def execute(self, request: QueryRequest) -> QueryResponse:
+        await self._refresh_version()
         # Lexing a long query takes a while: in a thread, like the gateway's router does.
         info = await anyio.to_thread.run_sync(
             inspect_query, request.query, self._allowlist, self.max_query_length
@@ -228,15 +237,29 @@ class RemoteStore:
         """True when the store answers `ASK {}` within the health timeout; refreshes the data fingerprint."""
         try:
             await self._fetch(_HEALTH_QUERY, None, "ask", self.health_timeout)
-            fetched = await self._fetch(
-                _FINGERPRINT_QUERY, None, "graph", self.health_timeout, _FINGERPRINT_LIMIT
-            )
-            triples = await anyio.to_thread.run_sync(_parse_triples, fetched.lines, self.public_url)
+            await self._read_version()
         except CoopkgError:
             return False
+        return True
+
+    async def _read_version(self) -> None:
+        self._version_read_at = anyio.current_time()
+        fetched = await self._fetch(
+            _FINGERPRINT_QUERY, None, "graph", self.health_timeout, _FINGERPRINT_LIMIT
+        )
+        triples = await anyio.to_thread.run_sync(_parse_triples, fetched.lines, self.public_url)
         if triples:
             self._version = "remote-" + _fingerprint(triples)
-        return True
+
+    async def _refresh_version(self) -> None:
+        """Re-read the fingerprint when it is older than `version_interval` (one request does it; a failure
+        leaves the old one: the query that follows reports the store's state)."""
+        if anyio.current_time() - self._version_read_at <= self.version_interval:  # inf: never
+            return
+        try:
+            await self._read_version()
+        except CoopkgError:
+            return
 
     async def aclose(self) -> None:
         await self._client.aclose()
