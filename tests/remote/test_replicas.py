@@ -1,5 +1,5 @@
 """Replicas: two `coopkg serve` processes in front of one store agree on the data version (a fingerprint of
-the VoID graph read from the store), so their ETags match, and both notice a reload of the store by themselves.
+the VoID graph read from the store), so their ETags match, and both notice a reload of the store themselves.
 """
 
 from __future__ import annotations
