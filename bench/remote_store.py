@@ -260,7 +260,8 @@ def report(figures: dict[str, object]) -> str:
         f"requests per workload and target, {figures['concurrency']} clients, {figures['cpus']} CPUs shared.",
         f"Virtuoso bulk load {figures['virtuoso_load_s']} s (start {figures['virtuoso_start_s']} s); "
         f"embedded gateway start with load {figures['embedded_start_with_load_s']} s; "
-        f"gateway on Virtuoso start {figures['gateway_remote_start_s']} s. Peak memory (MB): {figures['peak_memory_mb']}.",
+        f"gateway on Virtuoso start {figures['gateway_remote_start_s']} s. "
+        f"Peak memory (MB): {figures['peak_memory_mb']}.",
         "",
         "| workload | Virtuoso /s | p50 | p99 | gateway->Virtuoso /s | p50 | p99 | ratio | +p50 ms "
         "| embedded /s | p50 | p99 |",
