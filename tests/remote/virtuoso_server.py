@@ -139,8 +139,12 @@ MaxQueryCostEstimationTime = 0
 
     def publish(self, graphs: list[str]) -> None:
         """Anonymous SPARQL (Virtuoso's user `nobody`) reads these graphs and no other."""
-        grants = " ".join(f"DB.DBA.RDF_GRAPH_USER_PERMS_SET ('{graph}', 'nobody', 1);" for graph in graphs)
-        self.isql(f"DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 0); {grants}")
+        self.isql("DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 0);")
+        for start in range(0, len(graphs), 40):  # isql takes at most 50 statements on one line
+            batch = graphs[start : start + 40]
+            self.isql(
+                " ".join(f"DB.DBA.RDF_GRAPH_USER_PERMS_SET ('{graph}', 'nobody', 1);" for graph in batch)
+            )
 
     def start(self) -> None:
         with self.log.open("ab") as log:
