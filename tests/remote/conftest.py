@@ -98,3 +98,11 @@ async def remote_store(remote_url: str) -> AsyncIterator[RemoteStore]:
     store = RemoteStore(remote_url, timeout=10.0, max_rows=10_000)
     yield store
     await store.aclose()
+
+
+@pytest.fixture
+async def oxigraph_store(oxigraph_server: OxigraphServer) -> AsyncIterator[RemoteStore]:
+    """A RemoteStore on the shipped Oxigraph server, for tests that stop and restart that server."""
+    store = RemoteStore(oxigraph_server.query_url, timeout=10.0, max_rows=10_000)
+    yield store
+    await store.aclose()

@@ -397,11 +397,19 @@ async def _read_json_rows(response: httpx.Response, limit: int) -> _Fetched:
     """A SPARQL JSON SELECT answer up to `limit` solutions; an early return closes the connection."""
     reader = SelectJsonReader(limit)
     where = public_url(str(response.url))
+    trailing = 0  # bytes after the bindings array (`] } }`)
     try:
         async for chunk in response.aiter_bytes():
-            if reader.feed(chunk):
-                return _Fetched([], reader.truncated, reader.document())
-        reader.close()
+            if reader.finished:
+                # Read the few closing bytes too: a body read to its end lets httpx keep the connection for
+                # the next query (a new connection per query costs milliseconds).
+                trailing += len(chunk)
+                if trailing > _ERROR_BODY_LIMIT:
+                    break
+            elif reader.feed(chunk) and reader.truncated:
+                break  # at the row limit: closing the connection stops the store sending
+        if not reader.finished:
+            reader.close()
     except MalformedResults as error:
         raise BadGateway(f"The SPARQL store {where} sent malformed JSON results: {error}.") from None
     return _Fetched([], reader.truncated, reader.document())
