@@ -3,14 +3,25 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test lint system-deps bench
+.PHONY: serve test lint system-deps bench assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# The query page's SPARQL editor, bundled from the npm registry's packages (frontend/package-lock.json) into
+# api/coopkg/static/, which the wheel ships (docs/query-editor.md). Rebuilt when its sources or lockfile change.
+ASSETS := api/coopkg/static/query-editor.js api/coopkg/static/query-editor.css
+NODE_MODULES := frontend/node_modules/.package-lock.json
+assets: $(ASSETS)
+$(NODE_MODULES): frontend/package.json frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "make assets needs Node.js and npm (the query editor is built from frontend/)"; exit 2; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+$(ASSETS) &: $(NODE_MODULES) frontend/build.mjs $(wildcard frontend/src/*)
+	cd frontend && npm run --silent build
+
 # Installs the project and serves the shipped graph on the embedded store.
-serve: $(BIN)/python
+serve: $(BIN)/python assets
 	$(BIN)/pip install --quiet .
 	$(BIN)/coopkg serve
 
@@ -25,13 +36,17 @@ system-deps:
 	    invoke-rc.d virtuoso-opensource-7 stop >/dev/null 2>&1 || true; \
 	  else echo "missing Debian packages:$$missing (browser and Virtuoso tests will be skipped)"; fi; fi
 
-lint: $(BIN)/python
+# Style, types, the layers of docs/design.md (import-linter) and declared dependencies vs imports (deptry).
+lint: $(BIN)/python $(NODE_MODULES)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	PYTHONPATH=api $(BIN)/lint-imports
+	$(BIN)/deptry api
+	cd frontend && npm run --silent lint
 
 # Installs everything (project, test tools, Debian's Chromium) and runs lint, types and the whole suite.
-test: $(BIN)/python system-deps
+test: $(BIN)/python system-deps assets
 	$(BIN)/pip install --quiet -e '.[test]'
 	$(MAKE) lint
 	$(BIN)/pytest

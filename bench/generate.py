@@ -597,6 +597,11 @@ def generate(
         for s, p, o in ctx.curated:
             writer.t(s, p, o)
         ctx.curated.clear()
+        if previous:  # what `coopkg build` derives: the inverse of coop:predecessor (id:graph/derived)
+            writer.graph = f"<{ID}graph/derived>"
+            writer.t(
+                f"<{ID}programme/{previous[0]}>", f"<{COOP}successor>", f"<{ID}programme/{programme.slug}>"
+            )
         if sources_dir is not None:
             (sources_dir / f"{programme.slug}.txt").write_text(programme.source.text(), encoding="utf-8")
         yield programme.slug

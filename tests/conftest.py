@@ -14,3 +14,11 @@ def shipped_store() -> ox.Store:
     store = ox.Store()
     load_into(store, shipped_graphs())
     return store
+
+
+@pytest.fixture(scope="session")
+def invented_store() -> ox.Store:
+    """The shipped graph with the invented programmes of tests/invented/ and the derived graph over both."""
+    from invented_programmes import invented_store as build
+
+    return build()

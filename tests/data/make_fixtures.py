@@ -42,10 +42,14 @@ CHARTER = URIRef(f"{ID}framework/test-fixture-charter")
 AGENCY = URIRef(f"{ID}agency/test-fixture-water-office")
 ACADEMIA = URIRef(f"{ID}actor-type/academia")
 AREAS = URIRef(f"{P}/areas")
+MECHANISM = URIRef(f"{ID}mechanism/test-fixture-water-dialogue")
 
 
 def iri(path: str) -> URIRef:
     return URIRef(f"{P}/{path}")
+
+
+SIMILARITY = URIRef(f"{P}/section/03/item/1/similar/test-fixture-2024-2025/section/02/prose/1")
 
 
 def zh(text: str) -> Literal:
@@ -270,6 +274,24 @@ def valid_graph() -> Graph:
     labelled(g, AGENCY, COOP.Agency, "测试用虚构水务办公室", "Fictitious test water office")
     labelled(g, ACADEMIA, COOP.ActorType, "学术界", "academia")
     labelled(g, AGENT, PROV.SoftwareAgent, "coopkg 项目", "the coopkg project")
+    # Across programmes: the predecessor's successor link (the build's inverse), a standing mechanism the
+    # water dialogue holds, and one similarity as the build writes them (here within the programme, which the
+    # shapes allow: the fixture has no second programme with commitments).
+    g.add((PRED, COOP.successor, P))
+    labelled(
+        g,
+        MECHANISM,
+        COOP.StandingMechanism,
+        "测试用虚构水资源政策对话",
+        "Fictitious test water policy dialogue",
+    )
+    g.add((iri("section/03/item/1"), COOP.standingMechanism, MECHANISM))
+    g.add((SIMILARITY, RDF.type, COOP.Similarity))
+    g.add((SIMILARITY, COOP.earlierCommitment, iri("section/02/prose/1")))
+    g.add((SIMILARITY, COOP.laterCommitment, iri("section/03/item/1")))
+    g.add((SIMILARITY, COOP.score, Literal("0.500", datatype=XSD.decimal)))
+    g.add((SIMILARITY, COOP.similarityMethod, COOP.BigramCosine))
+    g.add((SIMILARITY, PROV.wasAttributedTo, AGENT))
     return g
 
 
@@ -388,8 +410,12 @@ _simple(
 _simple(
     "programme-predecessor",
     "Programme-predecessor",
-    "the predecessor is a framework",
-    lambda g: replace(g, P, COOP.predecessor, CHARTER),
+    "the predecessor is a framework (that names the programme back as its successor)",
+    lambda g: (
+        replace(g, P, COOP.predecessor, CHARTER),
+        g.remove((PRED, COOP.successor, P)),
+        g.add((CHARTER, COOP.successor, P)),
+    ),
     [P],
 )
 _simple(
@@ -988,6 +1014,110 @@ _simple(
 
 HEADER = (
     "# Test fixture for coopkg's SHACL shapes (tests/data/make_fixtures.py writes it; do not edit by hand).\n"
+)
+
+
+# ------------------------------------------------------------- across programmes (successor, mechanisms)
+
+
+@case(
+    "programme-successor",
+    "Programme-successor",
+    "the successor is a framework (that names the programme back)",
+)
+def _successor_framework(g: Graph) -> list[URIRef]:
+    g.add((PRED, COOP.successor, CHARTER))
+    g.add((CHARTER, COOP.predecessor, PRED))
+    return [PRED]
+
+
+@case(
+    "successor-inverse",
+    "SuccessorInverseShape",
+    "a successor that does not name the programme as predecessor",
+)
+def _successor_not_inverse(g: Graph) -> list[URIRef]:
+    other = URIRef(f"{ID}programme/test-fixture-2026-2027")
+    labelled(
+        g,
+        other,
+        COOP.Programme,
+        "测试用虚构后续方案（2026－2027）",
+        "Fictitious later test programme (2026–2027)",
+    )
+    g.add((P, COOP.successor, other))
+    return [P]
+
+
+_simple(
+    "predecessor-inverse",
+    "PredecessorInverseShape",
+    "the predecessor has no coop:successor back (a graph built without id:graph/derived)",
+    lambda g: g.remove((PRED, COOP.successor, P)),
+    [P],
+)
+_simple(
+    "mechanism-standing-mechanism",
+    "Mechanism-standingMechanism",
+    "a mechanism's standing mechanism is a framework",
+    lambda g: replace(g, I1, COOP.standingMechanism, CHARTER),
+    [I1],
+)
+_simple(
+    "standing-mechanism-iri",
+    "StandingMechanismShape",
+    "a standing mechanism outside id:mechanism/",
+    lambda g: rename(g, MECHANISM, URIRef(f"{ID}committee/water-dialogue")),
+    [URIRef(f"{ID}committee/water-dialogue")],
+)
+_simple(
+    "similarity-iri",
+    "SimilarityShape",
+    "a similarity outside <later commitment>/similar/…",
+    lambda g: rename(g, SIMILARITY, URIRef(f"{ID}similarity/1")),
+    [URIRef(f"{ID}similarity/1")],
+)
+_simple(
+    "similarity-earlier",
+    "Similarity-earlier",
+    "a similarity without its earlier commitment",
+    lambda g: g.remove((SIMILARITY, COOP.earlierCommitment, None)),
+    [SIMILARITY],
+)
+_simple(
+    "similarity-later",
+    "Similarity-later",
+    "a similarity whose later commitment is a framework",
+    lambda g: replace(g, SIMILARITY, COOP.laterCommitment, CHARTER),
+    [SIMILARITY],
+)
+_simple(
+    "similarity-score",
+    "Similarity-score",
+    "a score above 1",
+    lambda g: replace(g, SIMILARITY, COOP.score, Literal("1.5", datatype=XSD.decimal)),
+    [SIMILARITY],
+)
+_simple(
+    "similarity-method",
+    "Similarity-method",
+    "a similarity that does not say how it was computed",
+    lambda g: g.remove((SIMILARITY, COOP.similarityMethod, None)),
+    [SIMILARITY],
+)
+_simple(
+    "similarity-attributed",
+    "Similarity-attributed",
+    "a similarity attributed to someone else than the coopkg project",
+    lambda g: replace(g, SIMILARITY, PROV.wasAttributedTo, URIRef(f"{ID}agent/someone")),
+    [SIMILARITY],
+)
+_simple(
+    "similarity-of-two",
+    "SimilarityOfTwoShape",
+    "a similarity of a commitment with itself",
+    lambda g: replace(g, SIMILARITY, COOP.earlierCommitment, I1),
+    [SIMILARITY],
 )
 
 

@@ -33,6 +33,7 @@ def test_shipped_graphs_follow_the_design() -> None:
             "data/generated/programme-cn-dk-green-2023-2026.ttl"
         ],
         "https://w3id.org/coopkg/id/graph/curated": ["data/generated/curated.ttl"],
+        "https://w3id.org/coopkg/id/graph/derived": ["data/generated/derived.ttl"],
         "https://w3id.org/coopkg/id/graph/meta": ["data/generated/void.ttl"],
     }
     assert all(source.format == ox.RdfFormat.TURTLE for source in sources)
@@ -80,7 +81,11 @@ def test_wheel_carries_the_rdf_folders(tmp_path: Path) -> None:
         "coopkg/rdf/dataset.py",
         "coopkg/reader/parser.py",
         "coopkg/templates/base.html",
+        "coopkg/static/coopkg.css",
     ):
         assert required in names, required
+    # The query editor's bundle is gitignored (built by `make assets`) and shipped as a hatch artifact.
+    if (ROOT / "api/coopkg/static/query-editor.js").is_file():
+        assert {"coopkg/static/query-editor.js", "coopkg/static/query-editor.css"} <= names
     # The import name is `coopkg`: nothing else lands at the top of site-packages.
     assert {name.split("/")[0] for name in names} == {"coopkg", f"coopkg-{coopkg.__version__}.dist-info"}

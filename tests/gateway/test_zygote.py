@@ -12,7 +12,8 @@ import pytest
 from pools import LOOKUP, RUNAWAY, job, running
 
 from coopkg.errors import UnusableInput, WorkerDied
-from coopkg.store.data import Source, shipped_sources
+from coopkg.rdf.dataset import GraphSource
+from coopkg.store.data import shipped_sources
 from coopkg.store.zygote import ZygoteLauncher
 
 
@@ -91,7 +92,7 @@ def test_a_killed_zygote_is_started_again_with_the_data() -> None:
 def test_a_malformed_file_is_a_clear_error_naming_it(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text("<a> <b> .\n", encoding="utf-8")
-    zygote = ZygoteLauncher([Source(bad, ox.RdfFormat.TURTLE, None)])
+    zygote = ZygoteLauncher([GraphSource(None, bad, ox.RdfFormat.TURTLE)])
     with pytest.raises(UnusableInput, match=r"bad\.ttl: not valid Turtle: .*line 1"):
         zygote.start()
     assert zygote._process is not None

@@ -196,13 +196,18 @@ def default_values(name: str) -> dict[str, str]:
     return values
 
 
+# The shipped programme's predecessor is named, not described: nothing to compare yet (the answer on invented
+# programmes is tested in tests/queries/test_query_crossprogramme.py).
+EMPTY_ON_THE_SHIPPED_GRAPH = {"successor-continues"}
+
+
 @pytest.mark.parametrize("name", sorted(default_registry()))
 def test_every_named_query_runs_in_json_and_csv(client: TestClient, name: str) -> None:
     values = default_values(name)
     answer = client.get(f"/api/queries/{name}", params=values)
     assert answer.status_code == 200, answer.text
     rows = answer.json()["results"]["bindings"]
-    assert rows, f"{name} with {values} found nothing"
+    assert bool(rows) != (name in EMPTY_ON_THE_SHIPPED_GRAPH), f"{name} with {values}: {len(rows)} rows"
     as_csv = client.get(f"/api/queries/{name}", params=values, headers={"Accept": "text/csv"})
     assert as_csv.headers["content-type"].startswith("text/csv")
     assert len(list(csv.reader(io.StringIO(as_csv.text)))) == len(rows) + 1

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from query_test_ids import DEMO, SDG, area, commitment, framework
+from query_test_ids import DEMO, ID, SDG, area, commitment, framework
 
 from coopkg.errors import InvalidParameter
 from coopkg.queries.registry import NamedQuery, QueryRegistry
@@ -165,6 +165,9 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "mechanisms": [{}, {"frequency": "annual"}, {"frequency": "regular"}],
     "programme-overview": [{}, {"programme": DEMO}],
     "programme-sections": [{}, {"programme": DEMO}],
+    "party-commitments": [{}, {"party": f"{ID}party/denmark"}, {"party": f"{ID}party/nowhere"}],
+    "standing-mechanisms": [{}, {"minProgrammes": "2"}],
+    "successor-continues": [{}, {"successor": DEMO}],
     "section-commitments": [
         {"number": "4"},
         {"number": "2", "programme": DEMO},

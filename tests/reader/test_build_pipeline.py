@@ -67,6 +67,7 @@ def test_build_writes_a_second_programme_with_an_empty_curated_graph(tmp_path: P
     generated = data / "generated"
     assert sorted(p.name for p in generated.iterdir()) == [
         "curated.ttl",
+        "derived.ttl",
         "programme-test-fixture-2025-2027.ttl",
         "void.ttl",
     ]

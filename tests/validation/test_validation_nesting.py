@@ -15,7 +15,6 @@ import pytest
 from coopkg.errors import UnusableInput
 from coopkg.rdf.dataset import GraphSource, load_into
 from coopkg.rdf.nesting_limit import MAX_DEPTH, check_nesting
-from coopkg.store.data import Source, load
 
 COOPKG = Path(sys.executable).with_name("coopkg")
 
@@ -99,7 +98,7 @@ def test_gateway_loaders_refuse_a_deep_data_file_naming_it(tmp_path: Path) -> No
     path = tmp_path / "deep.jsonld"
     path.write_bytes(nested_objects(MAX_DEPTH + 1))
     with pytest.raises(UnusableInput, match=rf"{path}:1:\d+: nesting too deep"):
-        load(ox.Store(), [Source(path, ox.RdfFormat.JSON_LD, None)])
+        load_into(ox.Store(), [GraphSource(None, path, ox.RdfFormat.JSON_LD)])
     with pytest.raises(UnusableInput, match=rf"{path}:1:\d+: nesting too deep"):
         load_into(ox.Store(), [GraphSource("https://e/g", path, ox.RdfFormat.JSON_LD)])
 

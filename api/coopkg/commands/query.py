@@ -12,9 +12,11 @@ import click
 import pyoxigraph as ox
 
 from coopkg.errors import CoopkgError
-from coopkg.queries.formats import to_csv, to_json, to_table
+from coopkg.queries.formats import to_table
 from coopkg.queries.registry import NamedQuery, QueryRegistry, default_registry
-from coopkg.queries.run import bind, run
+from coopkg.queries.run import bind, run, run_serialised
+
+_WRITERS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
 
 USAGE_ERROR = 2
 
@@ -90,16 +92,14 @@ def command(
         values = _parse_params(pairs)
         bind(query, values)  # validate before paying for loading the graph
         store = _shipped_store()
+        if output_format in _WRITERS:  # pyoxigraph's SPARQL results writer, as the gateway's
+            click.echo(run_serialised(store, query, values, _WRITERS[output_format]), nl=False)
+            return
         result = run(store, query, values)
     except CoopkgError as error:
         _fail(error.detail)
         return
-    if output_format == "csv":
-        click.echo(to_csv(result), nl=False)
-    elif output_format == "json":
-        click.echo(to_json(result), nl=False)
-    else:
-        click.echo(to_table(result, max_width), nl=False)
+    click.echo(to_table(result, max_width), nl=False)
 
 
 def _shipped_store() -> ox.Store:

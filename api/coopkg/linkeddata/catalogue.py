@@ -46,6 +46,8 @@ class Commitment:
     frameworks: tuple[str, ...]
     agencies: tuple[str, ...]
     alignments: tuple[Alignment, ...] = ()
+    standing: str | None = None  # the standing mechanism (id:mechanism/...) a mechanism holds
+    text_lang: str = "zh"  # the language of the source's own text (`text_zh` holds it whatever it is)
 
     @property
     def goals(self) -> frozenset[int]:
@@ -108,6 +110,10 @@ class Catalogue:
         things = [thing for thing in self.things.values() if thing.kind == kind]
         return sorted(things, key=_thing_order)
 
+    def successors(self, programme: str) -> list[str]:
+        """The programmes that name `programme` as their predecessor."""
+        return sorted(p.iri for p in self.programmes.values() if p.predecessor == programme)
+
     def commitment(self, iri: str) -> Commitment | None:
         return self._by_iri.get(iri)
 
@@ -150,6 +156,11 @@ def _flag(row: Row, name: str) -> bool | None:
     """A boolean column: xsd:boolean, or the 0/1 integer Virtuoso gives for a boolean expression (EXISTS)."""
     text = _text(row, name)
     return None if text is None else text in ("true", "1")
+
+
+def _language(row: Row, name: str) -> str | None:
+    term = row.get(name)
+    return term.language.split("-")[0].lower() if isinstance(term, ox.Literal) and term.language else None
 
 
 def _int(row: Row, name: str) -> int | None:
@@ -202,6 +213,8 @@ async def load(store: Store) -> Catalogue:
             frameworks=_iris(row, "frameworks"),
             agencies=_iris(row, "agencies"),
             alignments=tuple(sorted(by_commitment.get(iri, []), key=lambda a: a.iri)),
+            standing=_text(row, "standing"),
+            text_lang=_language(row, "textZh") or "zh",
         )
         for row in commitments.rows
     ]

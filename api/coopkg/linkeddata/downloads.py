@@ -1,8 +1,9 @@
 """Downloads of the whole graph (TriG and N-Quads keeping the named graphs, Turtle, N-Triples, JSON-LD) and
 the VoID/DCAT description served at `/.well-known/void`.
 
-Dumps are written from the same files the gateway loads (`coopkg.store.data.sources_for`), in a worker thread,
-once per data version; the SPARQL endpoint's row limit therefore never cuts a download short.
+Dumps are written from the quads of the store the gateway serves (`Store.quads()`: the embedded store's files,
+or every quad of the remote store), in a worker thread, once per data version; the SPARQL endpoint's row limit
+never cuts a download short.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import pyoxigraph as ox
 
 from coopkg.linkeddata import jsonld
 from coopkg.rdf.namespaces import PREFIXES, readable_prefixes
-from coopkg.store.data import Source, load
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,8 @@ DUMPS: tuple[Dump, ...] = (
 BY_NAME = {dump.name: dump for dump in DUMPS}
 
 
-def write_dump(sources: Sequence[Source], dump: Dump, context_url: str) -> bytes:
-    """Load `sources` into a scratch store and write them as `dump` (blocking: run it in a thread)."""
-    store = ox.Store()
-    load(store, sources)
-    quads = list(store.quads_for_pattern(None, None, None))
+def write_dump(quads: Sequence[ox.Quad], dump: Dump, context_url: str) -> bytes:
+    """Write the store's `quads` as `dump` (blocking: run it in a thread)."""
     if dump.quads:
         assert dump.format is not None
         written = ox.serialize(quads, format=dump.format, prefixes=_prefixes(dump.format, quads))

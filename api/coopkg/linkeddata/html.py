@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from fastapi import Request
 
 from coopkg.errors import CoopkgError, InvalidParameter, NotFound
 from coopkg.linkeddata import describe as describing
+from coopkg.linkeddata import programme_pages
 from coopkg.linkeddata.catalogue import Catalogue, small_number
 from coopkg.linkeddata.downloads import DUMPS
 from coopkg.linkeddata.i18n import Lang
-from coopkg.linkeddata.site import Site, base_context
+from coopkg.linkeddata.site import PageAddress, Site, base_context
 from coopkg.linkeddata.svg import SDG_COLOURS, diagram, heatmap
 from coopkg.linkeddata.views import (
     Labeller,
@@ -24,20 +25,21 @@ from coopkg.linkeddata.views import (
     programmes_with_commitments,
     property_rows,
     related_commitments,
-    safe_href,
     source_span,
 )
-from coopkg.queries import QueryRegistry, bind, inline_values
+from coopkg.queries import NamedQuery, QueryRegistry, bind, inline_values
 from coopkg.rdf.namespaces import DEF, ID, ONTOLOGY, PREFIXES, RDF_TYPE, SDG, compact, local_href
 from coopkg.store.base import SelectResult, Store
 
-# Runs the editor's SPARQL text the way /sparql does: a table (SELECT) or a boolean (ASK).
-TextRunner = Callable[[str], Awaitable[SelectResult | bool]]
+# Runs the editor's SPARQL text the way /sparql does: its QueryKind (select, ask, graph) and a table
+# (SELECT; CONSTRUCT and DESCRIBE as subject/predicate/object rows) or a boolean (ASK).
+TextRunner = Callable[[str], Awaitable[tuple[str, SelectResult | bool]]]
+_EXAMPLE_VALUE = re.compile(r"e\.g\. (\S+)")
 
 _KIND_WORD = {"section": "section", "area": "area", "framework": "framework", "agency": "agency"}
 
 
-async def home(site: Site, store: Store, request: Request, lang: Lang) -> str:
+async def home(site: Site, store: Store, address: PageAddress, lang: Lang) -> str:
     catalogue = await site.catalogue(store)
     programmes = [
         {
@@ -47,16 +49,16 @@ async def home(site: Site, store: Store, request: Request, lang: Lang) -> str:
         }
         for iri in programmes_with_commitments(catalogue)
     ]
-    return site.render("home.html", base_context(request, lang) | {"programmes": programmes})
+    return site.render("home.html", base_context(address, lang) | {"programmes": programmes})
 
 
-async def resource(site: Site, store: Store, request: Request, lang: Lang, iri: str) -> str:
+async def resource(site: Site, store: Store, address: PageAddress, lang: Lang, iri: str) -> str:
     """The page of any IRI under /id/: a commitment, programme, section, area, framework, agency, source
     document, or (for everything else) a table of its properties."""
     description = await describing.describe(store, iri)
     catalogue = await site.catalogue(store)
     labeller = Labeller(catalogue, lang)
-    context = base_context(request, lang, alternates_for=local_href(iri))
+    context = base_context(address, lang, alternates_for=local_href(iri))
     kind = kind_of(description)
     if kind == "commitment" and (commitment := catalogue.commitment(iri)) is not None:
         programme = catalogue.programmes.get(commitment.programme)
@@ -75,7 +77,11 @@ async def resource(site: Site, store: Store, request: Request, lang: Lang, iri: 
         page["diagram"] = diagram(catalogue, iri, lang)
         return site.render("home.html", context | {"programmes": [page]})
     if kind == "source":
-        return await source(site, store, request, lang, iri, description_context=context)
+        return await source(site, store, address, lang, iri, description_context=context)
+    if kind == "party":
+        return await programme_pages.party(site, store, context, lang, description)
+    if kind == "standing-mechanism":
+        return await programme_pages.standing_mechanism(site, store, context, lang, description)
     commitments = related_commitments(catalogue, kind, iri)
     return site.render(
         "list.html",
@@ -101,11 +107,9 @@ def _headings(catalogue: Catalogue, iri: str, lang: Lang) -> dict[str, Any]:
     return {"heading": heading, "heading_lang": heading_lang, "other_heading": other_heading}
 
 
-async def goal(site: Site, store: Store, request: Request, lang: Lang, number: int) -> str:
+async def goal(site: Site, store: Store, address: PageAddress, lang: Lang, number: int) -> str:
     if not 1 <= number <= 17:
-        raise NotFound(
-            f"/sdg/{request.path_params.get('goal', number)}: SDG goals are numbered 1 to 17, e.g. /sdg/6"
-        )
+        raise NotFound(f"{address.path}: SDG goals are numbered 1 to 17, e.g. /sdg/6")
     iri = f"{SDG}{number}"
     catalogue = await site.catalogue(store)
     labeller = Labeller(catalogue, lang)
@@ -119,7 +123,7 @@ async def goal(site: Site, store: Store, request: Request, lang: Lang, number: i
         (target[len(SDG) :], labeller.link(target), items)
         for target, items in sorted(by_target.items(), key=_target_key)
     ]
-    context = base_context(request, lang)
+    context = base_context(address, lang)
     return site.render(
         "list.html",
         context
@@ -141,10 +145,10 @@ def _target_key(item: tuple[str, list[str]]) -> tuple[int, ...]:
     return tuple(n if (n := small_number(p)) is not None else 100 + ord(p[0]) if p else 0 for p in parts)
 
 
-async def mechanisms(site: Site, store: Store, request: Request, lang: Lang) -> str:
+async def mechanisms(site: Site, store: Store, address: PageAddress, lang: Lang) -> str:
     catalogue = await site.catalogue(store)
     labeller = Labeller(catalogue, lang)
-    context = base_context(request, lang)
+    context = base_context(address, lang)
     items = [labeller.commitment(c) for c in catalogue.commitments if c.mechanism]
     heading = context["t"]["mechanisms"]
     return site.render(
@@ -162,7 +166,7 @@ async def mechanisms(site: Site, store: Store, request: Request, lang: Lang) -> 
 async def source(
     site: Site,
     store: Store,
-    request: Request,
+    address: PageAddress,
     lang: Lang,
     iri: str,
     *,
@@ -174,14 +178,14 @@ async def source(
     text = await site.source_text(programme.file if programme else None)
     if text is None:
         raise NotFound(f"the text of <{iri}> is not available on this server")
-    context = description_context or base_context(request, lang, alternates_for=local_href(iri))
-    start, end = _offsets(request, len(text))
+    context = description_context or base_context(address, lang, alternates_for=local_href(iri))
+    start, end = _offsets(address, len(text))
     highlight = None
     before, after = text, ""
     if start is not None and end is not None:
         highlight = {"start": start, "end": end, "text": text[start:end]}
         before, after = text[:start], text[end:]
-    of = request.query_params.get("of", "")
+    of = address.query.get("of", "")
     highlight_of = None
     if of.startswith("/id/"):
         highlight_of = Labeller(catalogue, lang).link(ID + of[len("/id/") :])
@@ -200,8 +204,8 @@ async def source(
     )
 
 
-def _offsets(request: Request, length: int) -> tuple[int | None, int | None]:
-    raw_start, raw_end = request.query_params.get("start"), request.query_params.get("end")
+def _offsets(address: PageAddress, length: int) -> tuple[int | None, int | None]:
+    raw_start, raw_end = address.query.get("start"), address.query.get("end")
     if raw_start is None and raw_end is None:
         return None, None
     start, end = small_number(raw_start or ""), small_number(raw_end or "")
@@ -216,11 +220,11 @@ def _offsets(request: Request, length: int) -> tuple[int | None, int | None]:
     return start, end
 
 
-async def ontology(site: Site, store: Store, request: Request, lang: Lang) -> str:
+async def ontology(site: Site, store: Store, address: PageAddress, lang: Lang) -> str:
     description = await describing.ontology(store)
     catalogue = await site.catalogue(store)
     labeller = Labeller(catalogue, lang)
-    words = base_context(request, lang)["t"]
+    words = base_context(address, lang)["t"]
     by_subject: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for triple in description.triples:
         if hasattr(triple.subject, "value") and triple.subject.value.startswith(DEF):
@@ -276,7 +280,7 @@ async def ontology(site: Site, store: Store, request: Request, lang: Lang) -> st
     ]
     return site.render(
         "ontology.html",
-        base_context(request, lang, alternates_for="/def")
+        base_context(address, lang, alternates_for="/def")
         | {
             "iri": ONTOLOGY,
             "title": title,
@@ -294,37 +298,85 @@ async def ontology(site: Site, store: Store, request: Request, lang: Lang) -> st
 # ---- the query page ---------------------------------------------------------------------------------------
 
 
+# Every results format /sparql answers in, by query form: (link text, `format=` name).
+RESULT_DOWNLOADS = (("SPARQL JSON", "json"), ("SPARQL XML", "xml"), ("CSV", "csv"), ("TSV", "tsv"))
+GRAPH_DOWNLOADS = (
+    ("Turtle", "ttl"),
+    ("N-Triples", "nt"),
+    ("JSON-LD", "jsonld"),
+    ("RDF/XML", "rdfxml"),
+    ("N-Quads", "nq"),
+    ("TriG", "trig"),
+)
+_NUMERIC = {
+    f"{PREFIXES['xsd']}{name}"
+    for name in ("integer", "decimal", "double", "float", "int", "long", "short", "nonNegativeInteger")
+}
+
+
 def result_cells(result: SelectResult, labeller: Labeller) -> list[list[dict[str, str | None]]]:
-    """Table cells: IRIs as links (ours to this host) with compact text, literals with their language."""
+    """Table cells: IRIs as links (ours to this host) labelled in the page's language, with the compact IRI
+    as a title; literals with their language; numbers marked so a sorted column sorts them as numbers."""
     rows = []
     for row in result.rows:
         cells: list[dict[str, str | None]] = []
         for name in result.variables:
             term = row.get(name)
+            cell: dict[str, str | None] = dict.fromkeys(("href", "lang", "title", "number")) | {"text": ""}
             if isinstance(term, ox.NamedNode):
-                cells.append(
-                    {"text": compact(term.value), "href": safe_href(local_href(term.value)), "lang": None}
-                )
+                link = labeller.link(term.value)
+                cell |= {"text": link.label, "href": link.href, "lang": link.lang}  # href: safe_href-checked
+                cell["title"] = compact(term.value) if link.label != compact(term.value) else None
             elif isinstance(term, ox.Literal):
-                cells.append({"text": term.value, "href": None, "lang": term.language})
-            elif term is None:
-                cells.append({"text": "", "href": None, "lang": None})
-            else:
-                cells.append({"text": str(term), "href": None, "lang": None})
+                cell |= {"text": term.value, "lang": term.language}
+                if term.datatype.value in _NUMERIC:
+                    cell["number"] = term.value
+            elif term is not None:
+                cell["text"] = str(term)
+            cells.append(cell)
         rows.append(cells)
     return rows
 
 
+def example_text(query: NamedQuery) -> str:
+    """The named query's text with its parameters bound to their defaults or the example its description
+    gives (`e.g. <value>`), as the editor's menu of examples loads it; unbound if no example is known."""
+    values: dict[str, str] = {}
+    for param in query.params:
+        value = param.default
+        if value is None and (found := _EXAMPLE_VALUE.search(param.description)):
+            value = found.group(1).rstrip(",.;)")
+        if value is None:
+            return query.text
+        values[param.name] = value
+    try:
+        return inline_values(query.text, bind(query, values))
+    except CoopkgError:  # an example in a description that does not fit its type: show the text unbound
+        return query.text
+
+
+def _downloads(text: str, kind: str) -> list[tuple[str, str]]:
+    names = GRAPH_DOWNLOADS if kind == "graph" else RESULT_DOWNLOADS  # QueryKind: CONSTRUCT, DESCRIBE
+    return [(label, "/sparql?" + urlencode({"query": text, "format": name})) for label, name in names]
+
+
 async def query_page(
-    site: Site, store: Store, request: Request, lang: Lang, registry: QueryRegistry, run_text: TextRunner
+    site: Site,
+    store: Store,
+    address: PageAddress,
+    lang: Lang,
+    registry: QueryRegistry,
+    run_text: TextRunner,
+    *,
+    style_nonce: str = "",
 ) -> tuple[str, int]:
     """The query page: the editor, the named queries as runnable examples, and a result table.
 
     `?name=<query>&p.<param>=<value>` runs a named query (values bound as RDF terms); `?query=<SPARQL>` runs
     the editor's text through `run_text` (the gateway's /sparql path, with its checks and limits).
     """
-    params = request.query_params
-    context = base_context(request, lang)
+    params = address.query
+    context = base_context(address, lang)
     query_text = ""
     example = params.get("example")
     if example is not None and example in registry:
@@ -338,20 +390,18 @@ async def query_page(
             values = {key[2:]: value for key, value in params.items() if key.startswith("p.")}
             query_text = named.text
             result = await store.select(inline_values(named.text, bind(named, values)))
-            coopkg = f"/api/queries/{named.name}?" + urlencode(values)
             result_view = {
                 "title": named.title,
                 "variables": result.variables,
                 "rows": result_cells(result, Labeller(await site.catalogue(store), lang)),
                 "truncated": result.truncated,
                 "boolean": None,
-                "downloads": [("CSV", coopkg + "&format=csv"), ("JSON", coopkg + "&format=json")],
+                "downloads": _downloads(inline_values(named.text, bind(named, values)), "select"),
             }
         elif params.get("query"):
             query_text = params["query"]
-            outcome = await run_text(query_text)
-            encoded = urlencode({"query": query_text})
-            downloads = [("CSV", f"/sparql?{encoded}&format=csv"), ("JSON", f"/sparql?{encoded}&format=json")]
+            kind, outcome = await run_text(query_text)
+            downloads = _downloads(query_text, kind)
             if isinstance(outcome, bool):
                 result_view = {
                     "title": None,
@@ -372,14 +422,30 @@ async def query_page(
     except CoopkgError as problem:
         error, status = problem.detail, problem.status
     named_list = [registry[name] for name in registry]
+    # What the editor script (frontend/src) reads from the page: the menu of examples, in page order.
+    editor_data = {
+        "examples": [
+            {"name": q.name, "title": q.title, "params": [p.name for p in q.params], "text": example_text(q)}
+            for q in named_list
+        ],
+        "lang": lang,
+    }
     page = site.render(
         "query.html",
-        context | {"query_text": query_text, "result": result_view, "error": error, "named": named_list},
+        context
+        | {
+            "query_text": query_text,
+            "result": result_view,
+            "error": error,
+            "named": named_list,
+            "editor_data": editor_data,
+            "style_nonce": style_nonce,
+        },
     )
     return page, status
 
 
-async def downloads_page(site: Site, request: Request, lang: Lang) -> str:
+async def downloads_page(site: Site, address: PageAddress, lang: Lang) -> str:
     files = [
         {
             "name": dump.name,
@@ -389,4 +455,4 @@ async def downloads_page(site: Site, request: Request, lang: Lang) -> str:
         }
         for dump in DUMPS
     ]
-    return site.render("downloads.html", base_context(request, lang) | {"files": files})
+    return site.render("downloads.html", base_context(address, lang) | {"files": files})

@@ -94,6 +94,45 @@ _WORDS: dict[str, tuple[str, str]] = {  # key -> (en, zh)
     "source_text": ("Source text", "原文"),
     "highlighted": ("The highlighted span is the quoted source of", "高亮部分为以下资源的引用原文："),
     "search": ("Search", "搜索"),
+    "programmes": ("Programmes", "工作方案"),
+    "programmes_lead": (
+        "The cooperation programmes the graph describes, by the year they begin: each links to its parties, "
+        "its predecessor and successors, and can be compared side by side with another.",
+        "图谱所描述的合作工作方案，按起始年份排列：每个方案都链接到其缔约方、前一方案和后续方案，"
+        "并可与另一方案并排比较。",
+    ),
+    "successors": ("Successors", "后续方案"),
+    "party": ("Party", "缔约方"),
+    "party_lead": (
+        "The programmes this party agreed, and every commitment they state.",
+        "该缔约方参与的工作方案及其中的全部承诺。",
+    ),
+    "named_only": ("Also agreed (named, not yet described)", "其他方案（仅提及，尚未描述）"),
+    "compare": ("Compare two programmes", "比较两个工作方案"),
+    "compare_with_predecessor": ("Compare with its predecessor", "与前一方案比较"),
+    "compare_left": ("Earlier (left)", "前一方案（左）"),
+    "compare_right": ("Later (right)", "后续方案（右）"),
+    "compare_button": ("Compare", "比较"),
+    "shared_parties": ("Shared parties", "共同缔约方"),
+    "shared_mechanisms": ("Standing mechanisms both hold", "双方共同的常设机制"),
+    "matched": ("Matched commitments", "相似承诺"),
+    "matched_note": (
+        "Pairs of commitments whose texts are similar, best first. The score (0 to 1) is ours, computed by "
+        "coopkg (character bigrams of the Chinese text, or words of the English rendering; pairs from "
+        "{threshold}); it says the texts are alike, not that the parties said one continues the other.",
+        "文本相似的承诺对，按相似度从高到低排列。相似度（0 至 1）由本项目计算（中文原文的字符二元组，"
+        "或英文译文的词语；仅列出 {threshold} 及以上的承诺对），仅表示文本相近，并非双方声明后者延续前者。",
+    ),
+    "score": ("Score", "相似度"),
+    "same_mechanism": ("same standing mechanism", "同一常设机制"),
+    "no_matches": ("No pair of commitments is similar enough.", "没有足够相似的承诺对。"),
+    "unmatched": ("without a match", "无相似承诺"),
+    "standing_mechanism": ("Standing mechanism", "常设机制"),
+    "standing_lead": (
+        "A body or exchange that outlives one programme: the programmes that hold it, and the commitments "
+        "that do (which commitment holds it is our curated judgement).",
+        "跨越多个工作方案的机构或交流机制：列出设有该机制的工作方案及相应承诺（承诺与机制的对应由本项目整理）。",
+    ),
     "about": (
         "A knowledge graph of what the parties commit to, built from the programme's Chinese text: every "
         "commitment is the source's own words, traceable to its exact span; English renderings and SDG "

@@ -83,6 +83,12 @@ TERMS: tuple[Term, ...] = (
     Term("party", _c("party"), "id", many=True),
     Term("period", _c("period"), "id"),
     Term("predecessor", _c("predecessor"), "id"),
+    Term("successor", _c("successor"), "id", many=True),
+    Term("standingMechanism", _c("standingMechanism"), "id"),
+    Term("earlierCommitment", _c("earlierCommitment"), "id"),
+    Term("laterCommitment", _c("laterCommitment"), "id"),
+    Term("score", _c("score"), "number", datatype=_p("xsd", "decimal")),
+    Term("similarityMethod", _c("similarityMethod"), "id"),
     Term("basis", _c("basis"), "id"),
     Term("priorityArea", _c("priorityArea"), "id", many=True),
     Term("hasSection", _c("hasSection"), "id", many=True),
@@ -123,6 +129,9 @@ CLASSES: dict[str, str] = {
         "ActorType",
         "Alignment",
         "Translation",
+        "StandingMechanism",
+        "Similarity",
+        "SimilarityMethod",
     )
 } | {
     "SpecificResource": _p("oa", "SpecificResource"),

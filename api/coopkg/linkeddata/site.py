@@ -1,5 +1,6 @@
 """The per-app state of the linked-data layer: templates, the catalogue and rendered bytes per data version,
-and the source texts. One `Site` lives on `app.state` (created on first use), never at module level.
+and the source texts. One `Site` per app (coopkg.web.dependencies keeps it on the app's state, made on first
+use), never at module level.
 """
 
 from __future__ import annotations
@@ -8,25 +9,28 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from fastapi import Request
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from coopkg import resources
 from coopkg.linkeddata.cache import VersionedCache
 from coopkg.linkeddata.catalogue import Catalogue, CatalogueCache
 from coopkg.linkeddata.formats import REPRESENTATIONS
-from coopkg.linkeddata.i18n import Lang, pick_lang, words
+from coopkg.linkeddata.i18n import Lang, words
 from coopkg.store.base import Store
 
-LANG_COOKIE = "coopkg_lang"
-# Our pages load only their own stylesheet and script, send forms only here, and are never framed.
-PAGE_CSP = (
-    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
-)
+if TYPE_CHECKING:
+    from coopkg.linkeddata.programmes import ComparisonView
+
+
+@dataclass(frozen=True)
+class PageAddress:
+    """Where a page is asked for, in plain values (this layer knows no HTTP): path and query parameters."""
+
+    path: str
+    query: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,9 @@ class Site:
         self.catalogues = CatalogueCache()
         self.rendered: VersionedCache[bytes] = VersionedCache()
         self.listings: VersionedCache[tuple[bytes, dict[str, str]]] = VersionedCache(1024)  # body, headers
+        # Comparisons of two programmes by (left, right, lang): the text matching is the costly part, and the
+        # page cache is keyed on the whole query string, which a client can vary at will.
+        self.comparisons: VersionedCache[ComparisonView] = VersionedCache(256)
         self._data_dir = data_dir
         self._texts: dict[str, str | None] = {}
 
@@ -76,30 +83,10 @@ class Site:
         return self.templates.get_template(name).render(**context)
 
 
-def site(request: Request) -> Site:
-    """The app's Site, made on first use (routers stay free of import-time state)."""
-    state = request.app.state
-    existing = getattr(state, "linkeddata_site", None)
-    if isinstance(existing, Site):
-        return existing
-    created = Site()
-    state.linkeddata_site = created
-    return created
-
-
-def store(request: Request) -> Store:
-    found: Store = request.app.state.store
-    return found
-
-
-def page_lang(request: Request) -> Lang:
-    return pick_lang(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE))
-
-
-def base_context(request: Request, lang: Lang, *, alternates_for: str | None = None) -> dict[str, Any]:
+def base_context(page: PageAddress, lang: Lang, *, alternates_for: str | None = None) -> dict[str, Any]:
     """What every page needs: its language, words, the zh/en switch and the other formats of its resource."""
     other: Lang = "zh" if lang == "en" else "en"
-    params = dict(request.query_params)
+    params = dict(page.query)
     params["lang"] = other
     query = urlencode(params)
     alternates = []
@@ -112,6 +99,6 @@ def base_context(request: Request, lang: Lang, *, alternates_for: str | None = N
         "lang": lang,
         "other_lang": other,
         "t": words(lang),
-        "switch_href": f"{request.url.path}?{query}",
+        "switch_href": f"{page.path}?{query}",
         "alternates": alternates,
     }

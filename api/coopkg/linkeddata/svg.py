@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from markupsafe import Markup, escape
 
 from coopkg.linkeddata.catalogue import Catalogue, Commitment
-from coopkg.rdf.namespaces import local_href
+from coopkg.rdf.namespaces import SDG, local_href
 
 # The official SDG colours (UN Department of Global Communications, SDG guidelines), goals 1-17.
 SDG_COLOURS: dict[int, str] = {
@@ -85,7 +85,8 @@ def heatmap_counts(catalogue: Catalogue, programme: str) -> Counter[tuple[str, i
     return counts
 
 
-def heatmap(catalogue: Catalogue, programme: str, lang: str) -> Markup:
+def heatmap(catalogue: Catalogue, programme: str, lang: str, title_id: str = "heatmap-title") -> Markup:
+    """The area x goal heatmap; `title_id` keeps the <title> id unique when a page shows two."""
     areas = programme_areas(catalogue, programme)
     counts = heatmap_counts(catalogue, programme)
     most = max(counts.values(), default=1)
@@ -95,13 +96,13 @@ def heatmap(catalogue: Catalogue, programme: str, lang: str) -> Markup:
     title = "合作领域 × 可持续发展目标" if lang == "zh" else "Cooperation areas × SDG goals"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="heatmap-title" lang="{lang}" '
+        f'width="{width}" height="{height}" role="img" aria-labelledby="{title_id}" lang="{lang}" '
         f'font-family="system-ui, \'Noto Sans CJK SC\', sans-serif" font-size="{_FONT}">',
-        f'<title id="heatmap-title">{escape(title)}</title>',
+        f'<title id="{title_id}">{escape(title)}</title>',
     ]
     for index, goal in enumerate(GOALS):
         x = label_width + index * cell
-        name = catalogue.label(f"http://metadata.un.org/sdg/{goal}", lang)
+        name = catalogue.label(f"{SDG}{goal}", lang)
         parts.append(
             f'<a href="/sdg/{goal}?lang={lang}" class="goal-column" data-goal="{goal}">'
             f"<title>SDG {goal}: {escape(name)}</title>"

@@ -58,6 +58,7 @@ class CommitmentView:
     goals: list[tuple[int, str]]  # distinct goals (number, colour), for badges
     frequency: Link | None
     stated_as: Link | None
+    standing: Link | None = None  # the standing mechanism it holds (one resource across programmes)
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class Labeller:
             goals=[(goal, SDG_COLOURS[goal]) for goal in sorted(commitment.goals)],
             frequency=self.link(commitment.frequency) if commitment.frequency else None,
             stated_as=self.link(commitment.stated_as) if commitment.stated_as else None,
+            standing=self.link(commitment.standing) if commitment.standing else None,
         )
 
 
@@ -150,6 +152,7 @@ class ProgrammeView:
     basis: Link | None
     counts: dict[str, int]
     sections: list[SectionView]
+    successors: list[Link] = field(default_factory=list)
 
 
 def programme_view(catalogue: Catalogue, programme: str, lang: Lang) -> ProgrammeView:
@@ -189,6 +192,7 @@ def programme_view(catalogue: Catalogue, programme: str, lang: Lang) -> Programm
         basis=labeller.link(facts.basis) if facts and facts.basis else None,
         counts=counts,
         sections=section_views,
+        successors=[labeller.link(s) for s in catalogue.successors(programme)],
     )
 
 
@@ -271,6 +275,8 @@ def kind_of(description: Description) -> str:
         ("CooperationArea", "area"),
         ("Framework", "framework"),
         ("Agency", "agency"),
+        ("Party", "party"),
+        ("StandingMechanism", "standing-mechanism"),
         ("SourceDocument", "source"),
     ):
         if DEF + local in types:

@@ -1,28 +1,21 @@
-"""Writing a query's answer as a text table (for people, CJK-aware), CSV, or SPARQL 1.1 JSON results.
+"""Writing a query's answer as a text table for people (CJK-aware).
 
-The table is a view: IRIs are shortened with the project's prefixes and long cells are cut with "…" (never in
-CSV or JSON, which carry every value whole).
+The table is a view: IRIs are shortened with the project's prefixes and long cells are cut with "…". CSV and
+SPARQL JSON results, which carry every value whole, are written by pyoxigraph's results writer (the CLI's
+`queries.run.run_serialised`, the gateway's stores), one writer for every route.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import unicodedata
 
 import pyoxigraph as ox
 
+from coopkg.rdf.namespaces import PREFIXES
 from coopkg.store.base import SelectResult, Term
 
 # Display prefixes for the table only; CSV and JSON keep full IRIs.
-TABLE_PREFIXES = (
-    ("id:", "https://w3id.org/coopkg/id/"),
-    ("coop:", "https://w3id.org/coopkg/def#"),
-    ("sdg:", "http://metadata.un.org/sdg/"),
-    ("xsd:", "http://www.w3.org/2001/XMLSchema#"),
-)
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+TABLE_PREFIXES = tuple((f"{name}:", PREFIXES[name]) for name in ("id", "coop", "sdg", "xsd"))
 
 
 def display_width(text: str) -> int:
@@ -83,54 +76,3 @@ def to_table(result: SelectResult, max_width: int = 60) -> str:
     count = len(result.rows)
     lines.append(f"({count} row{'' if count == 1 else 's'})")
     return "\n".join(lines) + "\n"
-
-
-def _plain(term: Term | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode):
-        return term.value
-    return str(term)
-
-
-def to_csv(result: SelectResult) -> str:
-    """CSV with a header row of variable names; IRIs and literal values whole, empty cells for unbound."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow([_plain(row.get(name)) for name in result.variables])
-    return buffer.getvalue()
-
-
-def _json_term(term: Term) -> dict[str, object]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        encoded: dict[str, object] = {"type": "literal", "value": term.value}
-        if term.language:
-            encoded["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
-            encoded["datatype"] = term.datatype.value
-        return encoded
-    return {
-        "type": "triple",
-        "value": {
-            "subject": _json_term(term.subject),
-            "predicate": _json_term(term.predicate),
-            "object": _json_term(term.object),
-        },
-    }
-
-
-def to_json(result: SelectResult) -> str:
-    """SPARQL 1.1 Query Results JSON."""
-    document = {
-        "head": {"vars": list(result.variables)},
-        "results": {
-            "bindings": [{name: _json_term(term) for name, term in row.items()} for row in result.rows],
-        },
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -48,10 +48,7 @@ def run(store: ox.Store, query: NamedQuery, values: Mapping[str, str]) -> Select
 
     This blocks while pyoxigraph evaluates: async callers run it in a worker thread or process.
     """
-    text = inline_values(query.text, bind(query, values))
-    solutions = store.query(text, use_default_graph_as_union=True)
-    if not isinstance(solutions, ox.QuerySolutions):  # the registry admits only SELECT queries
-        raise TypeError(f"named query {query.name!r} did not return solutions")
+    solutions = _solutions(store, query, values)
     variables = [variable.value for variable in solutions.variables]
     rows: list[Row] = []
     for solution in solutions:
@@ -62,3 +59,20 @@ def run(store: ox.Store, query: NamedQuery, values: Mapping[str, str]) -> Select
                 row[name] = term
         rows.append(row)
     return SelectResult(variables, rows)
+
+
+def run_serialised(
+    store: ox.Store, query: NamedQuery, values: Mapping[str, str], results_format: ox.QueryResultsFormat
+) -> bytes:
+    """`run`, written by pyoxigraph's SPARQL results writer (JSON, CSV, ...), as the gateway writes them."""
+    written = _solutions(store, query, values).serialize(format=results_format)
+    assert written is not None  # serialize returns bytes when given no output
+    return written
+
+
+def _solutions(store: ox.Store, query: NamedQuery, values: Mapping[str, str]) -> ox.QuerySolutions:
+    text = inline_values(query.text, bind(query, values))
+    solutions = store.query(text, use_default_graph_as_union=True)
+    if not isinstance(solutions, ox.QuerySolutions):  # the registry admits only SELECT queries
+        raise TypeError(f"named query {query.name!r} did not return solutions")
+    return solutions

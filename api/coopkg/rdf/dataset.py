@@ -14,18 +14,21 @@ import pyoxigraph as ox
 
 from coopkg import resources
 from coopkg.errors import UnusableInput
+from coopkg.rdf.formats import format_of
+from coopkg.rdf.namespaces import ID
 from coopkg.rdf.nesting_limit import check_file
 
-ID = "https://w3id.org/coopkg/id/"
 GRAPH_ONTOLOGY = f"{ID}graph/ontology"
 GRAPH_SDG = f"{ID}graph/sdg"
 GRAPH_CURATED = f"{ID}graph/curated"
+GRAPH_DERIVED = f"{ID}graph/derived"
 GRAPH_META = f"{ID}graph/meta"
 PROGRAMME_GRAPH_PREFIX = f"{ID}graph/programme/"
 
 # Build outputs, relative to the data folder (written by `coopkg build`).
 GENERATED_DIR = "generated"
 CURATED_FILE = "curated.ttl"
+DERIVED_FILE = "derived.ttl"
 VOID_FILE = "void.ttl"
 PROGRAMME_FILE_PREFIX = "programme-"
 SDG_FILES = ("sdg/sdg-kos-goals-targets-indicators.ttl", "sdg/sdgs-ontology.ttl")
@@ -38,15 +41,16 @@ def programme_graph(slug: str) -> str:
 
 @dataclass(frozen=True)
 class GraphSource:
-    """One RDF file and the named graph it is loaded into."""
+    """One RDF file and the named graph it is loaded into (None: a TriG or N-Quads file's own graphs, or the
+    default graph for a triple format). The one source type of every loader: shipped graphs, `--data`."""
 
-    graph: str
+    graph: str | None
     path: Path
     format: ox.RdfFormat = ox.RdfFormat.TURTLE
 
     @property
-    def graph_node(self) -> ox.NamedNode:
-        return ox.NamedNode(self.graph)
+    def graph_node(self) -> ox.NamedNode | None:
+        return ox.NamedNode(self.graph) if self.graph is not None else None
 
 
 def programme_slugs(data_dir: Path | None = None) -> list[str]:
@@ -70,6 +74,7 @@ def shipped_graphs(data_dir: Path | None = None, ontology_dir: Path | None = Non
         for slug in programme_slugs(data)
     ]
     sources.append(GraphSource(GRAPH_CURATED, generated / CURATED_FILE))
+    sources.append(GraphSource(GRAPH_DERIVED, generated / DERIVED_FILE))
     sources.append(GraphSource(GRAPH_META, generated / VOID_FILE))
     return sources
 
@@ -81,14 +86,21 @@ def load_into(store: ox.Store, sources: Iterable[GraphSource]) -> None:
     """
     for source in sources:
         if not source.path.is_file():
+            where = f" (graph {source.graph})" if source.graph is not None else ""
             raise UnusableInput(
-                f"{source.path}: missing (graph {source.graph}); "
-                "run `coopkg build` to regenerate data/generated/, or restore the file from git."
+                f"{source.path}: missing{where}; run `coopkg build` to regenerate data/generated/, or "
+                "restore the file from git (or give an existing file with --data)."
             )
-        check_file(
-            source.path, source.format
-        )  # nesting that would crash the parser (api/coopkg/rdf/nesting_limit.py)
+        check_file(source.path, source.format)  # nesting that would crash the parser (rdf/nesting_limit.py)
+        graph = None if format_of(source.format).keeps_graphs else source.graph_node
         try:
-            store.bulk_load(path=source.path, format=source.format, to_graph=source.graph_node)
+            if graph is None:
+                store.bulk_load(path=source.path, format=source.format)
+            else:
+                store.bulk_load(path=source.path, format=source.format, to_graph=graph)
         except SyntaxError as error:
-            raise UnusableInput(f"{source.path}: not valid {source.format.name}: {error}") from error
+            raise UnusableInput(
+                f"{source.path}: not valid {source.format.name}: {error}; fix the file or leave it out."
+            ) from None
+        except OSError as error:
+            raise UnusableInput(f"{source.path}: cannot be loaded ({error}).") from None

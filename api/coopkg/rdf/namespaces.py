@@ -16,6 +16,13 @@ ID = f"{BASE}id/"
 DEF = f"{BASE}def#"
 ONTOLOGY = f"{BASE}def"
 SDG = "http://metadata.un.org/sdg/"
+SHAPES = f"{BASE}shapes#"  # the SHACL shapes' own IRIs
+DATASET = f"{ID}dataset/coopkg"  # the dataset itself (VoID, DCAT)
+PROBLEM = f"{BASE}problem/"  # RFC 9457 problem types
+# Vocabularies we use but do not write data in (so not among the Turtle prefixes below).
+SH = "http://www.w3.org/ns/shacl#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
 
 # Prefixes for Turtle output and compact IRIs in JSON-LD; the order is the order they are written in.
 PREFIXES: dict[str, str] = {

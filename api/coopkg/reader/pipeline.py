@@ -13,6 +13,8 @@ import pyoxigraph as ox
 
 from coopkg.errors import UnusableInput
 from coopkg.rdf import dataset
+from coopkg.rdf.namespaces import DEF, SDG
+from coopkg.reader.links import derived_triples
 from coopkg.reader.programme import ProgrammeInput, build_programme, read_turtle
 from coopkg.reader.turtle import serialise
 from coopkg.reader.void import describe, sdg_licence
@@ -46,9 +48,11 @@ def build_outputs(inputs: BuildInputs) -> dict[str, bytes]:
     counts: dict[str, int] = {}
     titles: dict[str, tuple[str, str]] = {}
     sources: dict[str, list[str]] = {}
+    every_programme: set[ox.Triple] = set()
 
     for programme in programmes(inputs.data_dir):
         triples = build_programme(programme)
+        every_programme.update(triples)
         graph = dataset.programme_graph(programme.slug)
         outputs[f"{dataset.PROGRAMME_FILE_PREFIX}{programme.slug}.ttl"] = serialise(triples)
         counts[graph] = len(triples)
@@ -59,7 +63,7 @@ def build_outputs(inputs: BuildInputs) -> dict[str, bytes]:
         sources[graph] = sorted(
             t.object.value
             for t in triples
-            if t.predicate == ox.NamedNode("https://w3id.org/coopkg/def#sourceDocument")
+            if t.predicate == ox.NamedNode(DEF + "sourceDocument")
             and t.subject == ox.NamedNode(programme.iri)
             and isinstance(t.object, ox.NamedNode)
         )
@@ -70,6 +74,14 @@ def build_outputs(inputs: BuildInputs) -> dict[str, bytes]:
     titles[dataset.GRAPH_CURATED] = (
         "人工整理数据：英文译文、目标关联与参考资料",
         "Curated layer: English renderings, alignments and reference data",
+    )
+
+    derived = derived_triples(every_programme | curated)
+    outputs[dataset.DERIVED_FILE] = serialise(derived)
+    counts[dataset.GRAPH_DERIVED] = len(derived)
+    titles[dataset.GRAPH_DERIVED] = (
+        "推导数据：后续方案链接与相似承诺对（本项目计算）",
+        "Derived links: successor programmes and similar commitments (computed by coopkg)",
     )
 
     ontology = read_turtle(inputs.ontology_dir / "coopkg.ttl")
@@ -84,7 +96,7 @@ def build_outputs(inputs: BuildInputs) -> dict[str, bytes]:
         "联合国可持续发展目标知识组织系统",
         "UN Sustainable Development Goals Knowledge Organization System",
     )
-    sources[dataset.GRAPH_SDG] = ["http://metadata.un.org/sdg"]
+    sources[dataset.GRAPH_SDG] = [SDG.removesuffix("/")]
 
     citation = sdg_licence(inputs.data_dir / "sdg" / "void.ttl")
     outputs[dataset.VOID_FILE] = serialise(describe(counts, titles, sources, citation))

@@ -16,18 +16,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from coopkg.errors import UnusableInput
+from coopkg.rdf.namespaces import DEF, ID, PREFIXES
 from coopkg.reader.model import Document, Section
 from coopkg.reader.normalise import Normalised, normalise_text
 from coopkg.reader.parser import parse
 
-ID = "https://w3id.org/coopkg/id/"
-COOP = "https://w3id.org/coopkg/def#"
-OA = "http://www.w3.org/ns/oa#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+COOP = DEF
+OA, RDF, RDFS = PREFIXES["oa"], PREFIXES["rdf"], PREFIXES["rdfs"]
+SKOS, DCT, XSD = PREFIXES["skos"], PREFIXES["dct"], PREFIXES["xsd"]
 
 A = ox.NamedNode(RDF + "type")
 

@@ -17,28 +17,15 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 from coopkg.errors import UnusableInput
+from coopkg.rdf.namespaces import PREFIXES as NAMESPACES
+from coopkg.rdf.namespaces import RDF_TYPE
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = NAMESPACES["xsd"]
 
-PREFIXES: Mapping[str, str] = {
-    "coop": "https://w3id.org/coopkg/def#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dct": "http://purl.org/dc/terms/",
-    "oa": "http://www.w3.org/ns/oa#",
-    "org": "http://www.w3.org/ns/org#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "sdg": "http://metadata.un.org/sdg/",
-    "sdgo": "http://metadata.un.org/sdg/ontology#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "time": "http://www.w3.org/2006/time#",
-    "void": "http://rdfs.org/ns/void#",
-    "wd": "http://www.wikidata.org/entity/",
-    "xsd": XSD,
-}
+# The generated files' prefixes, in the order they are written (coop first, then by name); `id:` is left out:
+# our hierarchical IRIs would need escapes (`id:programme\/…`) and are written in full.
+_WRITTEN = ("coop", "dcat", "dct", "oa", "org", "owl", "prov", "rdf", "rdfs", "sdg", "sdgo", "skos", "time")
+PREFIXES: Mapping[str, str] = {name: NAMESPACES[name] for name in (*_WRITTEN, "void", "wd", "xsd")}
 
 # A conservative subset of Turtle's PN_LOCAL: anything else is written as a full <IRI>.
 _LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")

@@ -12,27 +12,15 @@ import pyoxigraph as ox
 
 from coopkg.errors import UnusableInput
 from coopkg.rdf import dataset
-from coopkg.reader.programme import DCT, ID, XSD, A, read_turtle, zh
+from coopkg.rdf.namespaces import DATASET, ID, PREFIXES, SDG
+from coopkg.reader.programme import DCT, XSD, A, read_turtle, zh
 
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-PROV = "http://www.w3.org/ns/prov#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DATASET = f"{ID}dataset/coopkg"
+VOID, DCAT, PROV, RDFS = PREFIXES["void"], PREFIXES["dcat"], PREFIXES["prov"], PREFIXES["rdfs"]
 AGENT = f"{ID}agent/coopkg"
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
-SDG_KOS = "http://metadata.un.org/sdg"
-SDG_DATASET = "http://metadata.un.org/sdg/void.ttl#SDG"
-VOCABULARIES = (
-    "https://w3id.org/coopkg/def#",
-    "http://www.w3.org/ns/oa#",
-    "http://www.w3.org/2004/02/skos/core#",
-    "http://www.w3.org/ns/org#",
-    "http://www.w3.org/ns/prov#",
-    "http://purl.org/dc/terms/",
-    "http://www.w3.org/2006/time#",
-    "http://metadata.un.org/sdg/ontology#",
-)
+SDG_KOS = SDG.removesuffix("/")
+SDG_DATASET = f"{SDG}void.ttl#SDG"
+VOCABULARIES = tuple(PREFIXES[name] for name in ("coop", "oa", "skos", "org", "prov", "dct", "time", "sdgo"))
 
 
 def sdg_licence(sdg_void: Path) -> str:
@@ -99,6 +87,7 @@ def describe(
             add(DATASET, DCT + "source", source)
             add(graph, DCT + "source", source)
     add(dataset.GRAPH_CURATED, PROV + "wasAttributedTo", AGENT)
+    add(dataset.GRAPH_DERIVED, PROV + "wasAttributedTo", AGENT)
     add(dataset.GRAPH_SDG, DCT + "license", ox.Literal(sdg_citation))
     add(dataset.GRAPH_ONTOLOGY, DCT + "license", LICENCE)
     return triples

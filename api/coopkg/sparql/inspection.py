@@ -20,62 +20,34 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
+from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 from coopkg.errors import QuerySyntaxError, ServiceNotAllowed, UnusableInput, UpdateRefused
-from coopkg.sparql.lexer import scanner
-from coopkg.store.base import QueryKind
+from coopkg.sparql import lexer
+from coopkg.sparql.lexer import Token, tokens
 
 # Real queries nest a dozen levels at most; pyoxigraph's parser overflows somewhere in the thousands.
 MAX_DEPTH = 128
 
-_TOKEN = scanner(
-    r"""
-      (?P<comment>@COMMENT@)
-    | (?P<string>@STRING@)
-    | (?P<iri><[^<>"{}|^`\x00-\x20]*>)
-    | (?P<var>[?$][\w\u00b7]+)
-    | (?P<pname>(?:[^\W\d_][\w\-.\u00b7]*)?:(?:[\w\-:%\u00b7]|\\.|\.(?=[\w\-:%\u00b7]))*)
-    | (?P<word>[^\W\d][\w\-]*)
-    | (?P<open>[{(\[])
-    | (?P<close>[})\]])
-    | (?P<space>\s+)
-    | (?P<other>.)
-    """
-)
-_BLANKABLE = scanner(
-    r"""
-      (?P<comment>@COMMENT@)
-    | (?P<string>@STRING@)
-    | (?P<iri><[^<>"{}|^`\x00-\x20]*>)
-    """
+# Strings and comments are blanked out, IRIs kept (see _inspect), with the lexer's own rules.
+_BLANKABLE = re.compile(
+    rf"(?P<comment>{lexer.COMMENT})|(?P<string>{lexer.STRING})|(?P<iri>{lexer.IRI})", re.VERBOSE | re.DOTALL
 )
 _BRACKET = re.compile(r"[{}()\[\]]")
 # Over the skeleton: the tokens that matter (IRIs, variables, prefixed names, words) and stray backslashes.
 _WORD = re.compile(
-    r"""
-      (?P<iri><[^<>"{}|^`\x00-\x20]*>)
-    | (?P<var>[?$][\w\u00b7]+)
-    | (?P<pname>(?:[^\W\d_][\w\-.\u00b7]*)?:(?:[\w\-:%\u00b7]|\\.|\.(?=[\w\-:%\u00b7]))*)
-    | (?P<word>[^\W\d][\w\-]*)
-    | (?P<backslash>\\)
-    """,
-    re.VERBOSE,
+    rf"(?P<iri>{lexer.IRI})|(?P<var>{lexer.VAR})|(?P<pname>{lexer.PNAME})|(?P<word>{lexer.WORD})"
+    r"|(?P<backslash>\\)"
 )
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_FORMS: dict[str, QueryKind] = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+QueryKind = Literal["select", "ask", "graph"]  # what an answer is: solutions, a boolean or triples
+FORMS: dict[str, QueryKind] = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 _UPDATES = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    start: int
 
 
 @dataclass(frozen=True)
@@ -89,12 +61,18 @@ class QueryInfo:
     prefixes: dict[str, str] = field(default_factory=dict)
 
 
-def tokens(query: str) -> Iterator[Token]:
-    """Significant tokens (comments and white space dropped)."""
-    for match in _TOKEN.finditer(query):
-        kind = match.lastgroup or "other"
-        if kind not in ("space", "comment"):
-            yield Token(kind, match.group(), match.start())
+def kind_of(query: str) -> QueryKind:
+    """The query form (first SELECT/ASK/CONSTRUCT/DESCRIBE keyword); QuerySyntaxError when there is none."""
+    for token in tokens(query):
+        if token.kind == "word" and token.text.upper() in FORMS:
+            return FORMS[token.text.upper()]
+    raise QuerySyntaxError("The text has no SELECT, ASK, CONSTRUCT or DESCRIBE query form.")
+
+
+def expect_kind(query: str, kind: QueryKind) -> None:
+    found = kind_of(query)
+    if found != kind:
+        raise QuerySyntaxError(f"Expected a {kind.upper()} query, got a {found.upper()} query.")
 
 
 def _position(query: str, offset: int) -> str:
@@ -206,7 +184,7 @@ def _inspect(query: str, allowed: tuple[str, ...]) -> QueryInfo:
                 f"{keyword} is a SPARQL update (at {_position(query, token.start)}); this endpoint is "
                 "read-only and answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE)."
             )
-        if form is None and keyword in _FORMS:
+        if form is None and keyword in FORMS:
             form = keyword
         elif keyword == "FROM" and depth == 0:
             has_dataset = True
@@ -222,7 +200,7 @@ def _inspect(query: str, allowed: tuple[str, ...]) -> QueryInfo:
         raise QuerySyntaxError(
             "The text has no SELECT, ASK, CONSTRUCT or DESCRIBE query form; send a SPARQL 1.1 query."
         )
-    return QueryInfo(_FORMS[form], form, has_dataset, tuple(services), prefixes)
+    return QueryInfo(FORMS[form], form, has_dataset, tuple(services), prefixes)
 
 
 def _service_endpoint(

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from coopkg.sparql.tokens import tokens
+from coopkg.sparql.lexer import tokens
 
 _OPAQUE_KEYWORDS = {"VALUES", "SERVICE"}  # their braces hold data or a remote pattern: never rewritten
 

@@ -7,8 +7,8 @@ api/coopkg/sparql/pushdown.py
 shows it keeps the answers, at the start of the sub-selects that project the parameter too (so that a
 sub-select about one programme does not first aggregate all of them). The block is built only from the
 N-Triples form of validated terms (`str(term)`, which pyoxigraph escapes), so a value can never change the
-query's structure. The lexer (api/coopkg/sparql/tokens.py) skips comments, strings and IRIs so that a
-`WHERE` or a brace inside them is never mistaken for syntax.
+query's structure. The lexer (api/coopkg/sparql/lexer.py) skips comments, strings, IRIs and prefixed names
+so that a `WHERE` or a brace inside them is never mistaken for syntax.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
+from coopkg.sparql.lexer import Token, tokens
 from coopkg.sparql.pushdown import pushdown_groups
-from coopkg.sparql.tokens import Token, tokens
 
 __all__ = ["VARIABLE_NAME", "Token", "inline_values", "tokens", "variables_after", "where_brace"]
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
+from coopkg.sparql.inspection import QueryKind
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = dict[str, Term]
-QueryKind = Literal["select", "ask", "graph"]
+__all__ = ["Dataset", "QueryKind", "QueryRequest", "QueryResponse", "Row", "SelectResult", "Store", "Term"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,10 @@ class Store(Protocol):
 
     async def execute(self, request: QueryRequest) -> QueryResponse:
         """Run a protocol request and stream its result serialised as `request.media_type`."""
+        ...
+
+    async def quads(self) -> Sequence[ox.Quad]:
+        """Every quad of the served data, named graphs kept, whatever the row limit (the downloads)."""
         ...
 
     async def health(self) -> bool:

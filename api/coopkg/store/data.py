@@ -2,9 +2,9 @@
 built from them.
 
 By default the shipped graph (`coopkg.rdf.dataset.shipped_graphs()`, each file in its named graph); with
-`--data`,
-the given files and directories instead: TriG and N-Quads keep their named graphs, triple formats go to the
-store's default graph (which the union default graph includes).
+`--data`, the given files and directories instead (formats by extension, `coopkg.rdf.formats`): TriG and
+N-Quads keep their named graphs, triple formats go to the store's default graph (which the union default
+graph includes). Both load with `coopkg.rdf.dataset.load_into`.
 
 The store is built ONCE into a directory with pyoxigraph's bulk loader; the query workers open it read-only.
 A marker file records the fingerprint of the sources it was built from, so starting again on the same
@@ -24,31 +24,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from coopkg.errors import UnusableInput
-from coopkg.rdf.nesting_limit import check_file
+from coopkg.rdf.dataset import GraphSource, load_into, shipped_graphs
+from coopkg.rdf.formats import EXTENSIONS, format_of_path
 
 MARKER = "coopkg-store.json"
-_EXTENSIONS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".n3": ox.RdfFormat.N3,
-}
-_QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
-
-
-@dataclass(frozen=True)
-class Source:
-    """One RDF file; `graph` is the named graph it goes to (None: its own graphs, or the default graph)."""
-
-    path: Path
-    format: ox.RdfFormat
-    graph: str | None
 
 
 @dataclass(frozen=True)
@@ -58,41 +37,39 @@ class BuiltStore:
     modified: datetime  # newest source file: Last-Modified
 
 
-def shipped_sources() -> list[Source]:
-    from coopkg.rdf.dataset import shipped_graphs
-
-    return [Source(source.path, source.format, source.graph) for source in shipped_graphs()]
+def shipped_sources() -> list[GraphSource]:
+    return shipped_graphs()
 
 
-def data_sources(paths: Sequence[Path]) -> list[Source]:
+def data_sources(paths: Sequence[Path]) -> list[GraphSource]:
     """The RDF files of `--data` arguments (directories are searched recursively, in sorted order)."""
-    sources: list[Source] = []
+    sources: list[GraphSource] = []
     for given in paths:
         if given.is_dir():
-            files = sorted(p for p in given.rglob("*") if p.is_file() and p.suffix.lower() in _EXTENSIONS)
+            files = sorted(p for p in given.rglob("*") if p.is_file() and format_of_path(p) is not None)
             if not files:
                 raise UnusableInput(
-                    f"{given}: the directory holds no RDF file ({', '.join(sorted(_EXTENSIONS))})."
+                    f"{given}: the directory holds no RDF file ({', '.join(sorted(EXTENSIONS))})."
                 )
         elif given.is_file():
             files = [given]
         else:
             raise UnusableInput(f"{given}: no such file or directory (given with --data / COOPKG_DATA).")
         for path in files:
-            fmt = _EXTENSIONS.get(path.suffix.lower())
+            fmt = format_of_path(path)
             if fmt is None:
                 raise UnusableInput(
-                    f"{path}: unknown RDF format; name the file with one of {', '.join(sorted(_EXTENSIONS))}."
+                    f"{path}: unknown RDF format; name the file with one of {', '.join(sorted(EXTENSIONS))}."
                 )
-            sources.append(Source(path.resolve(), fmt, None))
+            sources.append(GraphSource(None, path.resolve(), fmt.rdf_format))
     return sources
 
 
-def sources_for(data: Sequence[Path]) -> list[Source]:
+def sources_for(data: Sequence[Path]) -> list[GraphSource]:
     return data_sources(data) if data else shipped_sources()
 
 
-def fingerprint(sources: Iterable[Source]) -> str:
+def fingerprint(sources: Iterable[GraphSource]) -> str:
     digest = hashlib.sha256()
     for source in sources:
         digest.update(f"{source.graph}\n{source.format.name}\n{source.path.name}\n".encode())
@@ -105,26 +82,7 @@ def fingerprint(sources: Iterable[Source]) -> str:
     return digest.hexdigest()[:20]
 
 
-def load(store: ox.Store, sources: Iterable[Source]) -> None:
-    """Bulk-load every source; a malformed file is an UnusableInput naming the file, line and reason."""
-    for source in sources:
-        options: dict[str, object] = {}
-        if source.graph is not None and source.format not in _QUAD_FORMATS:
-            options["to_graph"] = ox.NamedNode(source.graph)
-        check_file(
-            source.path, source.format
-        )  # nesting that would crash the parser (api/coopkg/rdf/nesting_limit.py)
-        try:
-            store.bulk_load(path=source.path, format=source.format, **options)  # type: ignore[arg-type]
-        except SyntaxError as error:
-            raise UnusableInput(
-                f"{source.path}: not valid {source.format.name}: {error}; fix the file or leave it out."
-            ) from None
-        except OSError as error:
-            raise UnusableInput(f"{source.path}: cannot be loaded ({error}).") from None
-
-
-def identity(sources: Sequence[Source]) -> tuple[str, datetime]:
+def identity(sources: Sequence[GraphSource]) -> tuple[str, datetime]:
     """The data version (content fingerprint) and the newest source's modification time (Last-Modified)."""
     modified = max(
         (datetime.fromtimestamp(source.path.stat().st_mtime, UTC) for source in sources),
@@ -133,7 +91,7 @@ def identity(sources: Sequence[Source]) -> tuple[str, datetime]:
     return fingerprint(sources), modified
 
 
-def build(store_dir: Path, sources: Sequence[Source]) -> BuiltStore:
+def build(store_dir: Path, sources: Sequence[GraphSource]) -> BuiltStore:
     """The on-disk store for `sources` in `store_dir`, reused when it was built from the same data.
 
     Only a directory that is empty or holds our marker is (re)built: anything else there is refused rather
@@ -157,7 +115,7 @@ def build(store_dir: Path, sources: Sequence[Source]) -> BuiltStore:
     store_dir.mkdir(parents=True, exist_ok=True)
     try:
         store = ox.Store(str(store_dir))
-        load(store, sources)
+        load_into(store, sources)
         store.flush()
         del store  # release RocksDB's lock so the workers can open it
     except BaseException:
@@ -168,10 +126,10 @@ def build(store_dir: Path, sources: Sequence[Source]) -> BuiltStore:
     return BuiltStore(store_dir, version, modified)
 
 
-def in_memory(sources: Sequence[Source]) -> tuple[ox.Store, str]:
+def in_memory(sources: Sequence[GraphSource]) -> tuple[ox.Store, str]:
     """An in-memory store of `sources` and its version (for the in-process store)."""
     store = ox.Store()
-    load(store, sources)
+    load_into(store, sources)
     return store, fingerprint(sources)
 
 
@@ -187,7 +145,7 @@ _MEMORY_PER_BYTE = {
 _MEMORY_PER_BYTE_OTHER = 3.0  # RDF/XML and JSON-LD: verbose syntaxes
 
 
-def memory_needed(sources: Iterable[Source]) -> int:
+def memory_needed(sources: Iterable[GraphSource]) -> int:
     """About how many bytes holding `sources` in memory takes (see `_MEMORY_PER_BYTE`)."""
     return int(
         sum(

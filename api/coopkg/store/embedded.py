@@ -12,10 +12,13 @@ Each query runs in one worker under `COOPKG_QUERY_TIMEOUT`; results come back al
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import anyio
+import pyoxigraph as ox
 
+from coopkg.rdf.dataset import GraphSource, load_into
 from coopkg.settings import Settings
 from coopkg.sparql.inspection import ServiceAllowlist, inspect_query
 from coopkg.store.base import QueryRequest, QueryResponse
@@ -29,8 +32,16 @@ HEALTH_TIMEOUT = 2.0  # seconds /ready waits for ASK {}
 
 
 class EmbeddedStore(TypedQueries):
-    def __init__(self, version: str, modified: datetime, pool: WorkerPool, settings: Settings) -> None:
+    def __init__(
+        self,
+        version: str,
+        modified: datetime,
+        pool: WorkerPool,
+        settings: Settings,
+        sources: Sequence[GraphSource] = (),
+    ) -> None:
         self._version = version
+        self._sources = list(sources)
         self._modified = modified
         self.pool = pool
         self._settings = settings
@@ -65,7 +76,7 @@ class EmbeddedStore(TypedQueries):
         except BaseException:
             launcher.close()
             raise
-        return cls(version, modified, pool, settings)
+        return cls(version, modified, pool, settings, sources)
 
     @property
     def version(self) -> str:
@@ -92,6 +103,16 @@ class EmbeddedStore(TypedQueries):
         answer = await self.pool.run(job, timeout)
         # The worker's chunks; closing the stream before its end replaces that worker (coopkg.store.pool).
         return QueryResponse(info.kind, request.media_type, answer.body, answer.truncated, answer.whole)
+
+    async def quads(self) -> list[ox.Quad]:
+        # The files the workers were loaded from, loaded again in a thread: a download is rare and cached per
+        # data version by the caller, and this keeps the workers free for queries.
+        def read() -> list[ox.Quad]:
+            store = ox.Store()
+            load_into(store, self._sources)
+            return list(store.quads_for_pattern(None, None, None))
+
+        return await anyio.to_thread.run_sync(read)
 
     async def health(self) -> bool:
         try:

@@ -84,6 +84,8 @@ class GraphStore:
         auth = self._auth()
         files: dict[str, list[GraphSource]] = {}
         for source in sources:  # the SDG graph comes from two files: one PUT with both
+            if source.graph is None:
+                raise UnusableInput(f"{source.path} names no graph to load into; give each file its graph.")
             files.setdefault(source.graph, []).append(source)
         loaded = []
         for number, (graph, parts) in enumerate(files.items(), 1):

@@ -56,6 +56,9 @@ class InProcessStore(TypedQueries):
         truncated, body = await anyio.to_thread.run_sync(run)
         return QueryResponse(info.kind, request.media_type, _chunks(body), truncated)
 
+    async def quads(self) -> list[ox.Quad]:
+        return await anyio.to_thread.run_sync(lambda: list(self._store.quads_for_pattern(None, None, None)))
+
     async def health(self) -> bool:
         return True
 

@@ -50,8 +50,10 @@ from coopkg.errors import (
     StoreUnavailable,
     UnusableInput,
 )
+from coopkg.rdf.dataset import GRAPH_META
 from coopkg.rdf.namespaces import readable_prefixes
-from coopkg.sparql.inspection import ServiceAllowlist, inspect_query, tokens
+from coopkg.sparql.inspection import ServiceAllowlist, expect_kind, inspect_query
+from coopkg.sparql.lexer import tokens
 from coopkg.sparql.text import inline_values
 from coopkg.store.base import Dataset, QueryKind, QueryRequest, QueryResponse, Row, SelectResult, Term
 from coopkg.store.engine import GRAPH_FORMATS, RESULTS_FORMATS
@@ -65,17 +67,24 @@ from coopkg.store.remote_engines import (
     is_partial_answer,
 )
 from coopkg.store.remote_json import MalformedResults, SelectJsonReader, ask_document
-from coopkg.store.results import N_TRIPLES, RESULTS_JSON, TSV, expect_kind
+from coopkg.store.results import N_TRIPLES, RESULTS_JSON, TSV
 
 if TYPE_CHECKING:
     from coopkg.settings import Settings
 
 __all__ = ["N_TRIPLES", "RESULTS_JSON", "TSV", "RemoteStore", "public_url"]
-_META_GRAPH = "https://w3id.org/coopkg/id/graph/meta"
 # The VoID description changes with every rebuild (triple counts per graph): a cheap fingerprint of the data.
-_FINGERPRINT_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{_META_GRAPH}> {{ ?s ?p ?o }} }}"
+_FINGERPRINT_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{GRAPH_META}> {{ ?s ?p ?o }} }}"
 _FINGERPRINT_LIMIT = 100_000  # triples of the VoID description read at most (it has a few dozen)
 _HEALTH_QUERY = "ASK {}"
+# Every quad: the named graphs, and what the default graph holds beyond them (nothing on a store that serves
+# their union as the default graph, as the gateway's contract says; a store's own default graph otherwise).
+_QUADS_QUERY = (
+    "SELECT ?s ?p ?o ?g WHERE { { GRAPH ?g { ?s ?p ?o } } "
+    "UNION { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?any { ?s ?p ?o } } } }"
+)
+_QUADS_LIMIT = 1 << 62  # a download is never cut at the row limit
+_QUADS_TIMEOUT = 300.0  # seconds: reading a whole store of millions of triples takes a while
 _ERROR_BODY_LIMIT = 2_000  # characters of a store's error message passed on to the client
 _ASK_BODY_LIMIT = 64_000  # an ASK answer is a few dozen bytes; more is not an ASK answer
 _CHUNK = 64 * 1024  # bytes per chunk of the streamed response body
@@ -232,6 +241,10 @@ class RemoteStore:
         fetched = await self._fetch(text, request.dataset, info.kind, request.timeout)
         body = await anyio.to_thread.run_sync(serialise, fetched, self.public_url)
         return QueryResponse(info.kind, request.media_type, _chunks(body), fetched.truncated)
+
+    async def quads(self) -> list[ox.Quad]:
+        fetched = await self._fetch(_QUADS_QUERY, None, "select", _QUADS_TIMEOUT, _QUADS_LIMIT)
+        return await anyio.to_thread.run_sync(_parse_quads, fetched, self.public_url)
 
     async def health(self) -> bool:
         """True when the store answers `ASK {}` within the health timeout; refreshes the data fingerprint."""
@@ -536,6 +549,21 @@ def _ask_document(body: str, where: str) -> bytes:
         return ask_document(body)
     except MalformedResults as error:
         raise BadGateway(f"The SPARQL store {where} sent a malformed ASK answer: {error}") from None
+
+
+def _parse_quads(fetched: _Fetched, where: str) -> list[ox.Quad]:
+    _, rows = _parse_rows(fetched, where)
+    quads: list[ox.Quad] = []
+    for row in rows:
+        subject, predicate, obj, graph = row.get("s"), row.get("p"), row.get("o"), row.get("g")
+        if not isinstance(predicate, ox.NamedNode) or obj is None:
+            raise BadGateway(f"The SPARQL store {where} answered the quads query with an incomplete row.")
+        if not isinstance(subject, ox.NamedNode | ox.BlankNode | ox.Triple):
+            raise BadGateway(f"The SPARQL store {where} answered the quads query with a literal subject.")
+        if graph is not None and not isinstance(graph, ox.NamedNode | ox.BlankNode):
+            raise BadGateway(f"The SPARQL store {where} answered the quads query with a bad graph name.")
+        quads.append(ox.Quad(subject, predicate, obj, graph))
+    return quads
 
 
 def _parse_boolean(body: str, where: str) -> bool:

@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 import anyio
 import pyoxigraph as ox
 
-from coopkg.errors import BadGateway, QuerySyntaxError
-from coopkg.sparql.inspection import tokens
-from coopkg.store.base import QueryKind, QueryRequest, QueryResponse, Row, SelectResult, Term
+from coopkg.errors import BadGateway
+from coopkg.sparql.inspection import QueryKind, expect_kind
+from coopkg.store.base import QueryRequest, QueryResponse, Row, SelectResult, Term
 
 TSV = "text/tab-separated-values"
 N_TRIPLES = "application/n-triples"
@@ -22,21 +22,6 @@ RESULTS_JSON = "application/sparql-results+json"
 TRANSFER_FORMAT: dict[QueryKind, str] = {"select": TSV, "ask": RESULTS_JSON, "graph": N_TRIPLES}
 # Answers up to this size are parsed on the event loop (well under a millisecond); bigger ones in a thread.
 INLINE_PARSE = 64 * 1024
-_FORMS: dict[str, QueryKind] = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
-
-
-def kind_of(query: str) -> QueryKind:
-    """The query form (first SELECT/ASK/CONSTRUCT/DESCRIBE keyword); QuerySyntaxError when there is none."""
-    for token in tokens(query):
-        if token.kind == "word" and token.text.upper() in _FORMS:
-            return _FORMS[token.text.upper()]
-    raise QuerySyntaxError("The text has no SELECT, ASK, CONSTRUCT or DESCRIBE query form.")
-
-
-def expect_kind(query: str, kind: QueryKind) -> None:
-    found = kind_of(query)
-    if found != kind:
-        raise QuerySyntaxError(f"Expected a {kind.upper()} query, got a {found.upper()} query.")
 
 
 async def read_all(body: AsyncIterator[bytes]) -> bytes:

@@ -42,7 +42,7 @@ import pyoxigraph as ox
 
 from coopkg import errors
 from coopkg.errors import CoopkgError, StoreUnavailable
-from coopkg.store.data import Source, load
+from coopkg.rdf.dataset import GraphSource, load_into
 from coopkg.store.worker import become_worker, die_with_parent, name_process, serve
 
 _IMPORT_ROOT = Path(__file__).resolve().parents[2]  # the directory that holds the `coopkg` package
@@ -64,13 +64,13 @@ def _settle() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)  # hand the bulk loader's freed buffers back to the system
 
 
-def _read_sources() -> list[Source]:
+def _read_sources() -> list[GraphSource]:
     sources = []
     for item in json.load(sys.stdin):
         fmt = ox.RdfFormat.from_media_type(item["media_type"])
         if fmt is None:  # the gateway wrote it from an RdfFormat: cannot happen unless versions differ
             raise StoreUnavailable(f"{item['path']}: unknown RDF media type {item['media_type']}.")
-        sources.append(Source(Path(item["path"]), fmt, item["graph"]))
+        sources.append(GraphSource(item["graph"], Path(item["path"]), fmt))
     return sources
 
 
@@ -80,7 +80,7 @@ def main(control_fd: int) -> None:
     control = socket.socket(fileno=control_fd)
     store = ox.Store()
     try:
-        load(store, _read_sources())
+        load_into(store, _read_sources())
     except CoopkgError as error:  # a malformed file: the gateway reports it and does not start
         _send(control, {"error": type(error).__name__, "detail": error.detail})
         return
@@ -193,7 +193,7 @@ class ForkedWorker:
 class ZygoteLauncher:
     """Starts the zygote (which loads `sources` into memory) and has it fork the pool's workers."""
 
-    def __init__(self, sources: Sequence[Source]) -> None:
+    def __init__(self, sources: Sequence[GraphSource]) -> None:
         self.sources = list(sources)
         self.description = "the in-memory store"
         self.quads = 0

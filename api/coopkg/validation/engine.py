@@ -20,6 +20,7 @@ from pyshacl.rdfutil.clone import clone_blank_node
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal
 from rdflib.term import Node
 
+from coopkg.rdf.namespaces import PREFIXES, RDF_TYPE
 from coopkg.validation.core import TARGETS, add_core_results
 from coopkg.validation.report import SH, ValidationReport
 from coopkg.validation.shapes import NativeConstraint, Shapes
@@ -28,9 +29,7 @@ from coopkg.validation.terms import DataGraph, to_rdflib
 Engine = Lit["fast", "pyshacl"]
 Progress = Callable[[str], None]
 
-_SUBCLASS_CLOSURE = (
-    "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
-)
+_SUBCLASS_CLOSURE = f"<{RDF_TYPE}>/<{PREFIXES['rdfs']}subClassOf>*"
 
 
 def _quiet(_: str) -> None:

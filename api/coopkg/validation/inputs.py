@@ -9,32 +9,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from coopkg.errors import UnsupportedMediaType, UnusableInput
+from coopkg.rdf.formats import FORMATS as ALL_FORMATS
+from coopkg.rdf.formats import RdfFileFormat
 from coopkg.rdf.nesting_limit import check_nesting
 from coopkg.validation.terms import DataGraph
 
-
-@dataclass(frozen=True)
-class InputFormat:
-    name: str  # what `--format` accepts
-    rdf_format: ox.RdfFormat
-    extensions: tuple[str, ...]
-    media_types: tuple[str, ...]
-
-
-FORMATS: tuple[InputFormat, ...] = (
-    InputFormat("turtle", ox.RdfFormat.TURTLE, (".ttl",), ("text/turtle", "application/x-turtle")),
-    InputFormat("trig", ox.RdfFormat.TRIG, (".trig",), ("application/trig",)),
-    InputFormat("ntriples", ox.RdfFormat.N_TRIPLES, (".nt",), ("application/n-triples",)),
-    InputFormat("nquads", ox.RdfFormat.N_QUADS, (".nq",), ("application/n-quads",)),
-    InputFormat("jsonld", ox.RdfFormat.JSON_LD, (".jsonld", ".json"), ("application/ld+json",)),
-    InputFormat("rdfxml", ox.RdfFormat.RDF_XML, (".rdf", ".owl", ".xml"), ("application/rdf+xml",)),
-)
+# The validator reads the formats of the one table (coopkg.rdf.formats) but N3, whose formulas and rules are
+# not RDF data pySHACL can check.
+InputFormat = RdfFileFormat
+FORMATS: tuple[InputFormat, ...] = tuple(f for f in ALL_FORMATS if f.rdf_format != ox.RdfFormat.N3)
 FORMAT_NAMES: tuple[str, ...] = tuple(f.name for f in FORMATS)
 MEDIA_TYPES: tuple[str, ...] = tuple(m for f in FORMATS for m in f.media_types)
 

@@ -7,23 +7,20 @@ from collections.abc import Callable
 from itertools import groupby
 from typing import Any
 
+from coopkg.rdf.namespaces import PREFIXES, SH, SHAPES
 from coopkg.validation.report import SEVERITY_ORDER, Result, ValidationReport
 
 # Short names make the table readable; JSON and RDF keep full IRIs.
+# (sdgo before sdg: the longer namespace first, it starts with the other)
 _PREFIXES = {
-    "https://w3id.org/coopkg/def#": "coop:",
-    "https://w3id.org/coopkg/id/": "id:",
-    "https://w3id.org/coopkg/shapes#": "coopsh:",
-    "http://metadata.un.org/sdg/ontology#": "sdgo:",
-    "http://metadata.un.org/sdg/": "sdg:",
-    "http://www.w3.org/ns/oa#": "oa:",
-    "http://www.w3.org/ns/prov#": "prov:",
-    "http://www.w3.org/2006/time#": "time:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://purl.org/dc/terms/": "dct:",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-    "http://www.w3.org/ns/shacl#": "sh:",
+    PREFIXES["coop"]: "coop:",
+    PREFIXES["id"]: "id:",
+    SHAPES: "coopsh:",
+    **{
+        PREFIXES[name]: f"{name}:"
+        for name in ("sdgo", "sdg", "oa", "prov", "time", "skos", "dct", "rdfs", "rdf")
+    },
+    SH: "sh:",
 }
 _MAX_CELL = 60
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
+from coopkg.rdf.namespaces import SH as SHACL
+
+SH = Namespace(SHACL)
 SEVERITIES: dict[Node, str] = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 SEVERITY_ORDER = ("violation", "warning", "info")
 

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from coopkg.errors import UnusableInput
 from coopkg.rdf.dataset import GRAPH_ONTOLOGY, GRAPH_SDG, GraphSource, shipped_graphs
+from coopkg.rdf.namespaces import DEF, PREFIXES
 from coopkg.resources import data_dir
 from coopkg.validation.engine import Engine, Progress, validate_data
 from coopkg.validation.inputs import FORMATS, InputFormat, load_files, parse_into
@@ -23,8 +24,8 @@ from coopkg.validation.report import ValidationReport
 from coopkg.validation.shapes import Shapes, shipped_shapes
 from coopkg.validation.terms import DataGraph
 
-COOP = "https://w3id.org/coopkg/def#"
-RDF_VALUE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#value")
+COOP = DEF
+RDF_VALUE = ox.NamedNode(PREFIXES["rdf"] + "value")
 _SOURCE_FILES = f"""
 SELECT DISTINCT ?document ?file WHERE {{
     ?document a <{COOP}SourceDocument> ; <{COOP}sourceFile> ?file .

@@ -20,6 +20,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from coopkg.errors import UnusableInput
+from coopkg.rdf.namespaces import PREFIXES, RDFS_LABEL
 from coopkg.resources import shapes_dir
 from coopkg.validation.core import TARGETS, NativeShape, split_core
 from coopkg.validation.report import SH
@@ -35,8 +36,8 @@ _NATIVE_ALLOWED = {
     SH.description,
     SH.deactivated,
     *TARGETS,
-    URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
-    URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
+    URIRef(RDFS_LABEL),
+    URIRef(PREFIXES["rdfs"] + "comment"),
 }
 _SELECT_THIS = re.compile(r"SELECT\s+(DISTINCT\s+)?[^{]*[?$]this\b", re.IGNORECASE)
 

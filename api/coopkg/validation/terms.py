@@ -16,7 +16,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from coopkg.rdf.namespaces import PREFIXES
+
+_XSD_STRING = PREFIXES["xsd"] + "string"
 _BATCH = 50_000
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph

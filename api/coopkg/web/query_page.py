@@ -9,13 +9,14 @@ import pyoxigraph as ox
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 
+from coopkg.rdf.namespaces import RDF_TYPE as RDF_TYPE_IRI
+from coopkg.rdf.namespaces import SD, W3C_FORMATS
 from coopkg.sparql.inspection import ServiceAllowlist
 from coopkg.store.base import Store
 from coopkg.web.conneg import negotiate, prefers_html
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+FORMATS = W3C_FORMATS
+RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
 SD_OFFERS = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
 _SD_FORMATS = {
     "text/turtle": ox.RdfFormat.TURTLE,

@@ -16,9 +16,10 @@ import gzip
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from coopkg.web.http import not_modified
 
 GZIP_MIN = 1024  # as the app's GZipMiddleware: smaller bodies are not worth compressing
 # Request headers the answer may depend on; they form the key (with the query string, which holds `format=`).
@@ -234,18 +235,16 @@ async def _answer(scope: Scope, send: Send, entry: Entry) -> None:
 
 
 def _not_modified(request: dict[bytes, bytes], entry: Entry) -> bool:
-    match = request.get(b"if-none-match")
-    if match is not None:
-        # Weak comparison (RFC 9110 13.1.2): W/ prefixes are ignored.
-        tags = [tag.strip().removeprefix(b"W/") for tag in match.split(b",")]
-        return b"*" in tags or entry.etag.removeprefix(b"W/") in tags
-    since = request.get(b"if-modified-since")
-    if since is None or entry.last_modified is None:
+    match, since = request.get(b"if-none-match"), request.get(b"if-modified-since")
+    if match is None and since is None:
         return False
-    try:
-        return parsedate_to_datetime(entry.last_modified.decode()) <= parsedate_to_datetime(since.decode())
-    except (TypeError, ValueError, UnicodeDecodeError):
-        return False  # an unreadable date is ignored, as RFC 9110 13.1.3 says
+    last_modified = entry.last_modified.decode("latin-1") if entry.last_modified is not None else None
+    return not_modified(
+        match.decode("latin-1") if match is not None else None,
+        since.decode("latin-1") if since is not None else None,
+        entry.etag.decode("latin-1"),
+        last_modified,
+    )
 
 
 def _accepts_gzip(value: bytes) -> bool:

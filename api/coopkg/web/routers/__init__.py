@@ -1,1 +1,1 @@
-"""HTTP routers, one module per resource; `coopkg.web.app.ROUTERS` lists which are mounted."""
+"""HTTP routers, one module per resource; `coopkg.web.app._routers()` lists which are mounted."""

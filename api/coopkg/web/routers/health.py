@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from coopkg.errors import StoreUnavailable
-from coopkg.store.base import Store
+from coopkg.web.dependencies import StoreDep
 from coopkg.web.openapi import problems
 
 router = APIRouter(tags=["Health"], responses=problems(503))
@@ -17,8 +17,7 @@ async def health() -> dict[str, str]:
 
 
 @router.get("/ready", summary="The store answers queries")
-async def ready(request: Request) -> dict[str, str]:
-    store: Store = request.app.state.store
+async def ready(store: StoreDep) -> dict[str, str]:
     if not await store.health():
         raise StoreUnavailable("The store did not answer ASK {} in time; it may be starting or down.")
     return {"status": "ready", "version": store.version}

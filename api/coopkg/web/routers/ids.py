@@ -11,10 +11,10 @@ import asyncio
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from coopkg.errors import NotFound
 from coopkg.linkeddata import describe as describing
@@ -28,16 +28,16 @@ from coopkg.linkeddata.formats import (
     split_suffix,
 )
 from coopkg.linkeddata.i18n import Lang
-from coopkg.linkeddata.site import LANG_COOKIE, PAGE_CSP, Site, base_context, page_lang, site, store
-from coopkg.rdf.namespaces import ID, ONTOLOGY
+from coopkg.linkeddata.site import Site, base_context
+from coopkg.rdf.namespaces import ID, ONTOLOGY, PREFIXES
 from coopkg.store.base import Store
 from coopkg.web.conneg import negotiate
+from coopkg.web.dependencies import LANG_COOKIE, PAGE_CSP, SiteDep, StoreDep, page_address, page_lang
+from coopkg.web.http import not_modified
 from coopkg.web.openapi import problems
 
 router = APIRouter(tags=["linked data"], responses=problems(404, 406, 503))
 
-SiteDep = Annotated[Site, Depends(site)]
-StoreDep = Annotated[Store, Depends(store)]
 _OFFERS = [rep.media_type for rep in REPRESENTATIONS]
 _RDF_DOC: dict[str, Any] = {
     "description": "The resource in the negotiated representation.",
@@ -100,7 +100,7 @@ async def _answer(
     headers = {"ETag": etag}
     if negotiated:
         headers["Vary"] = "Accept, Cookie" if representation == HTML else "Accept"
-    if request.headers.get("if-none-match") == etag:
+    if not_modified(request.headers.get("if-none-match"), None, etag):
         return Response(status_code=304, headers=headers)
     body = site_.rendered.get(version, cache_key)
     if body is None:
@@ -126,7 +126,8 @@ async def _not_found(
         lang = page_lang(request)
         body = site_.render(
             "error.html",
-            base_context(request, lang) | {"status": 404, "title": "Not found", "detail": error.detail},
+            base_context(page_address(request), lang)
+            | {"status": 404, "title": "Not found", "detail": error.detail},
         )
         headers["Content-Security-Policy"] = PAGE_CSP
         return Response(body, status_code=404, media_type=HTML.content_type, headers=headers)
@@ -137,7 +138,7 @@ async def _not_found(
         text = (
             '<?xml version="1.0" encoding="utf-8"?>\n<!-- Not found: '
             + error.detail.replace("--", "- -")
-            + ' -->\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'
+            + f' -->\n<rdf:RDF xmlns:rdf="{PREFIXES["rdf"]}"/>\n'
         )
     else:
         text = "# Not found: " + error.detail.replace("\n", " ") + "\n"
@@ -184,7 +185,7 @@ async def _ontology(request: Request, site_: Site, store_: Store, suffix: Repres
 
     async def make() -> bytes:
         if representation == HTML:
-            return (await html.ontology(site_, store_, request, page_lang(request))).encode()
+            return (await html.ontology(site_, store_, page_address(request), page_lang(request))).encode()
         description = await describing.ontology(store_)
         return await asyncio.to_thread(describing.render, description, representation, context_url(request))
 
@@ -218,7 +219,9 @@ async def thing(path: str, request: Request, site_: SiteDep, store_: StoreDep) -
 
     async def make() -> bytes:
         if representation == HTML:
-            return (await html.resource(site_, store_, request, page_lang(request), iri)).encode()
+            return (
+                await html.resource(site_, store_, page_address(request), page_lang(request), iri)
+            ).encode()
         description = await describing.describe(store_, iri)
         return await asyncio.to_thread(describing.render, description, representation, context_url(request))
 

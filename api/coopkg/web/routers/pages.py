@@ -1,42 +1,52 @@
-"""The bilingual web pages that are not IRIs of things (home, mechanisms, SDG goals, the query page,
-downloads), the VoID description and the stylesheet. Server-rendered; everything works without JavaScript."""
+"""The bilingual web pages that are not IRIs of things (home, programmes, comparison, mechanisms, SDG goals,
+the query page, downloads), the VoID description and the stylesheet. Server-rendered; everything works
+without JavaScript."""
 
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse
 
 from coopkg.errors import CoopkgError, NotFound
-from coopkg.linkeddata import html, listing
+from coopkg.linkeddata import html, listing, programme_pages
 from coopkg.linkeddata.catalogue import small_number
 from coopkg.linkeddata.describe import Description, render
 from coopkg.linkeddata.downloads import BY_NAME, void_access, write_dump
 from coopkg.linkeddata.formats import BY_MEDIA_TYPE, RDF_REPRESENTATIONS
 from coopkg.linkeddata.i18n import Lang
-from coopkg.linkeddata.site import LANG_COOKIE, PAGE_CSP, Site, base_context, page_lang, site, store
+from coopkg.linkeddata.site import Site, base_context
 from coopkg.linkeddata.sparql_files import query_text
 from coopkg.queries import default_registry
-from coopkg.settings import Settings
+from coopkg.rdf.namespaces import DATASET
 from coopkg.sparql.inspection import inspect_query
 from coopkg.store.base import SelectResult, Store
-from coopkg.store.data import sources_for
 from coopkg.web.conneg import negotiate, prefers_html
+from coopkg.web.dependencies import (
+    LANG_COOKIE,
+    PAGE_CSP,
+    AllowlistDep,
+    SettingsDep,
+    SiteDep,
+    StoreDep,
+    editor_page_csp,
+    page_address,
+    page_lang,
+)
 from coopkg.web.openapi import problems
 
 # Browsers get an error page (HTML), other clients a problem document.
 router = APIRouter(tags=["pages"], responses=problems(400, 404, 406, 422, 503, also=["text/html"]))
 
-SiteDep = Annotated[Site, Depends(site)]
-StoreDep = Annotated[Store, Depends(store)]
 _STATIC = Path(__file__).resolve().parents[2] / "static"
 _STATIC_TYPES = {".css": "text/css", ".js": "text/javascript"}
-_DATASET = "https://w3id.org/coopkg/id/dataset/coopkg"
+_DATASET = DATASET
 
 
 def _page(request: Request, body: str, lang: Lang, status: int = 200) -> HTMLResponse:
@@ -63,7 +73,7 @@ async def _html(
     except CoopkgError as error:
         if not prefers_html(request.headers.get("accept")):
             raise
-        context = base_context(request, lang) | {"status": error.status, "title": error.title}
+        context = base_context(page_address(request), lang) | {"status": error.status, "title": error.title}
         body = site_.render("error.html", context | {"detail": error.detail})
         return _page(request, body, lang, error.status)
     site_.rendered.put(store_.version, key, body.encode("utf-8"))
@@ -74,15 +84,63 @@ def _base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@router.get("/", response_class=HTMLResponse, summary="Home page: the programme, its counts and pictures")
+@router.get(
+    "/",
+    response_class=HTMLResponse,
+    summary="Home page: the programme, its counts and pictures (the programmes index when there are several)",
+)
 async def home(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
-    return await _html(request, site_, store_, lambda: html.home(site_, store_, request, page_lang(request)))
+    lang = page_lang(request)
+
+    async def produce() -> str:
+        if await programme_pages.has_several_programmes(site_, store_):
+            return await programme_pages.index(site_, store_, base_context(page_address(request), lang), lang)
+        return await html.home(site_, store_, page_address(request), lang)
+
+    return await _html(request, site_, store_, produce)
+
+
+@router.get("/programmes", response_class=HTMLResponse, summary="The programmes the graph describes")
+async def programmes(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
+    lang = page_lang(request)
+    return await _html(
+        request,
+        site_,
+        store_,
+        lambda: programme_pages.index(site_, store_, base_context(page_address(request), lang), lang),
+    )
+
+
+@router.get(
+    "/compare",
+    response_class=HTMLResponse,
+    summary="Two programmes side by side: areas, SDG heatmaps, shared mechanisms, matched commitments",
+)
+async def compare(
+    request: Request,
+    site_: SiteDep,
+    store_: StoreDep,
+    a: Annotated[
+        str, Query(description="The earlier (left) programme: its slug, e.g. cn-dk-green-2023-2026")
+    ] = "",
+    b: Annotated[str, Query(description="The later (right) programme: its slug")] = "",
+) -> HTMLResponse:
+    lang = page_lang(request)
+    return await _html(
+        request,
+        site_,
+        store_,
+        lambda: programme_pages.compare(site_, store_, base_context(page_address(request), lang), lang, a, b),
+    )
 
 
 @router.get("/mechanisms", response_class=HTMLResponse, summary="The recurring mechanisms")
 async def mechanisms(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
     return await _html(
-        request, site_, store_, lambda: html.mechanisms(site_, store_, request, page_lang(request))
+        request,
+        site_,
+        store_,
+        lambda: html.mechanisms(site_, store_, page_address(request), page_lang(request)),
     )
 
 
@@ -92,7 +150,10 @@ async def mechanisms(request: Request, site_: SiteDep, store_: StoreDep) -> HTML
 async def sdg_goal(goal: str, request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
     number = small_number(goal) or 0  # html.goal refuses anything but 1-17 with a NotFound
     return await _html(
-        request, site_, store_, lambda: html.goal(site_, store_, request, page_lang(request), number)
+        request,
+        site_,
+        store_,
+        lambda: html.goal(site_, store_, page_address(request), page_lang(request), number),
     )
 
 
@@ -101,32 +162,36 @@ async def sdg_goal(goal: str, request: Request, site_: SiteDep, store_: StoreDep
     response_class=HTMLResponse,
     summary="Query page: SPARQL editor, the named queries as examples, results as a table",
 )
-async def query_page(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
-    settings: Settings = request.app.state.settings
-    allowlist = request.app.state.service_allowlist
+async def query_page(
+    request: Request, site_: SiteDep, store_: StoreDep, settings: SettingsDep, allowlist: AllowlistDep
+) -> HTMLResponse:
 
-    async def run_text(text: str) -> SelectResult | bool:
+    async def run_text(text: str) -> tuple[str, SelectResult | bool]:
         # The same pre-parse guard as /sparql (read-only, SERVICE allowlist, size and depth limits).
         info = inspect_query(text, allowlist, max_length=settings.max_body)
         if info.kind == "ask":
-            return await store_.ask(text)
+            return info.kind, await store_.ask(text)
         if info.kind == "select":
-            return await store_.select(text)
+            return info.kind, await store_.select(text)
         triples = await store_.construct(text)
         rows = [{"subject": t.subject, "predicate": t.predicate, "object": t.object} for t in triples]
-        return SelectResult(["subject", "predicate", "object"], rows)
+        return info.kind, SelectResult(["subject", "predicate", "object"], rows)
 
     lang = page_lang(request)
-    body, status = await html.query_page(site_, store_, request, lang, default_registry(), run_text)
+    nonce = secrets.token_urlsafe(18)
+    body, status = await html.query_page(
+        site_, store_, page_address(request), lang, default_registry(), run_text, style_nonce=nonce
+    )
     response = _page(request, body, lang, status)
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = editor_page_csp(nonce)
+    response.headers["Cache-Control"] = "no-store"  # a fresh nonce per response
     return response
 
 
 @router.get("/downloads", response_class=HTMLResponse, summary="Downloads page")
 async def downloads(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLResponse:
     return await _html(
-        request, site_, store_, lambda: html.downloads_page(site_, request, page_lang(request))
+        request, site_, store_, lambda: html.downloads_page(site_, page_address(request), page_lang(request))
     )
 
 
@@ -144,13 +209,12 @@ async def download(name: str, request: Request, site_: SiteDep, store_: StoreDep
     dump = BY_NAME.get(name)
     if dump is None:
         raise NotFound(f"/downloads/{name}: no such file; see /downloads for the list")
-    settings: Settings = request.app.state.settings
     version = store_.version
     body = site_.rendered.get(version, ("dump", name))
     if body is None:
-        sources = sources_for(settings.data)
+        quads = await store_.quads()  # the data the store serves: the remote store's in remote mode
         context_url = _base_url(request) + "/context.jsonld"
-        body = await asyncio.to_thread(write_dump, sources, dump, context_url)
+        body = await asyncio.to_thread(write_dump, quads, dump, context_url)
         site_.rendered.put(version, ("dump", name), body)
     charset = "; charset=utf-8"
     return Response(body, media_type=dump.media_type + charset, headers=disposition)

@@ -10,28 +10,27 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from functools import cache
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from coopkg.errors import InvalidParameter, NotFound
 from coopkg.linkeddata import describe as describing
 from coopkg.linkeddata import listing
 from coopkg.linkeddata.formats import JSON_LD
-from coopkg.linkeddata.site import Site, site, store
-from coopkg.queries import NamedQuery, QueryRegistry, bind, default_registry, inline_values
-from coopkg.queries.formats import to_csv, to_json
+from coopkg.queries import NamedQuery, QueryRegistry, bind, inline_values
 from coopkg.queries.params import ParamKind
 from coopkg.rdf.namespaces import ID
-from coopkg.store.base import Store
+from coopkg.settings import Settings
+from coopkg.store.base import QueryRequest, Store
+from coopkg.store.results import read_all
 from coopkg.web.conneg import negotiate
+from coopkg.web.dependencies import SettingsDep, SiteDep, StoreDep
+from coopkg.web.http import TOTAL_COUNT, truncation_headers
 from coopkg.web.openapi import problems
 
 router = APIRouter(prefix="/api", tags=["resources"], responses=problems(404, 406, 422, 503))
-SiteDep = Annotated[Site, Depends(site)]
-StoreDep = Annotated[Store, Depends(store)]
 
 _JSON = "application/json"
 _CSV = "text/csv"
@@ -118,7 +117,7 @@ async def commitments(
             "items": [listing.commitment_json(catalogue, c) for c in paged.items],
         }
         body = json.dumps(document, ensure_ascii=False).encode("utf-8")
-        headers |= {"X-Total-Count": str(paged.total), "Link": str(document["links"])}
+        headers |= {TOTAL_COUNT: str(paged.total), "Link": str(document["links"])}
     site_.listings.put(store_.version, key, (body, headers))
     return Response(body, media_type=media, headers=headers)
 
@@ -250,14 +249,14 @@ def _parameters(query: NamedQuery) -> list[dict[str, Any]]:
     return parameters
 
 
-def _named_endpoint(query: NamedQuery) -> Callable[[Request, Store], Awaitable[Response]]:
-    async def endpoint(request: Request, store_: StoreDep) -> Response:
-        return await run_named(request, store_, query)
+def _named_endpoint(query: NamedQuery) -> Callable[[Request, Store, Settings], Awaitable[Response]]:
+    async def endpoint(request: Request, store_: StoreDep, settings: SettingsDep) -> Response:
+        return await run_named(request, store_, query, settings.max_rows)
 
     return endpoint
 
 
-async def run_named(request: Request, store_: Store, query: NamedQuery) -> Response:
+async def run_named(request: Request, store_: Store, query: NamedQuery, max_rows: int) -> Response:
     """Validate the parameters, bind them as RDF terms, run, answer as SPARQL JSON or CSV."""
     fmt = request.query_params.get("format")
     media = negotiate(request.headers.get("accept"), [_JSON, _SPARQL_JSON, _CSV], fmt)
@@ -266,13 +265,13 @@ async def run_named(request: Request, store_: Store, query: NamedQuery) -> Respo
     if repeated:
         raise InvalidParameter(f"parameter {repeated[0]!r} is given more than once; give one value")
     text = inline_values(query.text, bind(query, values))
-    result = await store_.select(text)
-    headers = {"Vary": "Accept"}
-    if result.truncated:
-        headers["X-Truncated"] = "true"
-    if media == _CSV:
-        return Response(to_csv(result), media_type="text/csv; charset=utf-8", headers=headers)
-    return Response(to_json(result), media_type=media, headers=headers)
+    # Written by the store's own SPARQL results writer (pyoxigraph's), as /sparql answers are.
+    transfer = _CSV if media == _CSV else _SPARQL_JSON
+    response = await store_.execute(QueryRequest(text, media_type=transfer))
+    body = response.whole if response.whole is not None else await read_all(response.body)
+    headers = {"Vary": "Accept"} | truncation_headers(response.truncated, max_rows)
+    content_type = "text/csv; charset=utf-8" if media == _CSV else media
+    return Response(body, media_type=content_type, headers=headers)
 
 
 def build_queries_router(registry: QueryRegistry) -> APIRouter:
@@ -331,17 +330,3 @@ def build_queries_router(registry: QueryRegistry) -> APIRouter:
             },
         )
     return named
-
-
-@cache
-def _shipped_queries_router() -> APIRouter:
-    return build_queries_router(default_registry())
-
-
-def __getattr__(name: str) -> APIRouter:
-    # `coopkg.web.routers.rest:queries_router` (app.ROUTERS) is built on first access, when the app is
-    # created:
-    # importing this module reads no query file.
-    if name == "queries_router":
-        return _shipped_queries_router()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,7 +13,9 @@ import hashlib
 import logging
 import time
 from collections.abc import AsyncIterator
-from email.utils import format_datetime, parsedate_to_datetime
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -25,7 +27,6 @@ from coopkg.errors import (
     BadRequest,
     CoopkgError,
     NotAcceptable,
-    PayloadTooLarge,
     UnsupportedMediaType,
     UpdateRefused,
 )
@@ -34,6 +35,8 @@ from coopkg.sparql.inspection import ServiceAllowlist, inspect_query
 from coopkg.store.base import Dataset, QueryRequest, Store
 from coopkg.web import query_page
 from coopkg.web.conneg import negotiate
+from coopkg.web.dependencies import AllowlistDep, DataModifiedDep, SettingsDep, StoreDep
+from coopkg.web.http import not_modified, read_body, truncation_headers
 
 router = APIRouter(tags=["SPARQL"])
 access_log = logging.getLogger("coopkg.access")
@@ -92,21 +95,6 @@ CACHE_CONTROL = "public, max-age=300"
 INLINE_INSPECT = 4096
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
-def _allowlist(request: Request) -> ServiceAllowlist:
-    allowlist: ServiceAllowlist = request.app.state.service_allowlist
-    return allowlist
-
-
 def _parse_params(raw: bytes | str, where: str) -> dict[str, list[str]]:
     """Form or query-string fields; invalid UTF-8 or percent-encoding is a 400, never silently replaced."""
     try:
@@ -123,20 +111,6 @@ def _one(fields: dict[str, list[str]], name: str) -> str | None:
     if len(values) > 1:
         raise BadRequest(f"{len(values)} `{name}` parameters were given; send exactly one.")
     return values[0] if values else None
-
-
-async def _body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"The body declares {declared} bytes; this endpoint takes at most {limit}.")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"The body is larger than {limit} bytes, the most this endpoint takes.")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _charset_ok(content_type: str) -> bool:
@@ -226,8 +200,14 @@ _POST_BODY = {
 
 
 @router.head("/sparql", include_in_schema=False)
-async def sparql_head(request: Request) -> Response:
-    return await sparql_get(request)
+async def sparql_head(
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    allowlist: AllowlistDep,
+    modified: DataModifiedDep,
+) -> Response:
+    return await sparql_get(request, settings, store, allowlist, modified)
 
 
 @router.get(
@@ -236,14 +216,20 @@ async def sparql_head(request: Request) -> Response:
     responses=_GET_RESPONSES,
     openapi_extra={"parameters": _QUERY_PARAMETERS},
 )
-async def sparql_get(request: Request) -> Response:
+async def sparql_get(
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    allowlist: AllowlistDep,
+    modified: DataModifiedDep,
+) -> Response:
     fields = _parse_params(request.scope.get("query_string", b""), "query string")
     if "update" in fields:
         raise UpdateRefused(READ_ONLY)
     query = _one(fields, "query")
     if query is None:
-        return await query_page.describe_service(request, _store(request), _allowlist(request))
-    return await _run(request, query, fields, cacheable=True)
+        return await query_page.describe_service(request, store, allowlist)
+    return await _run(request, Endpoint(settings, store, allowlist, modified), query, fields, cacheable=True)
 
 
 @router.post(
@@ -252,8 +238,9 @@ async def sparql_get(request: Request) -> Response:
     responses=_POST_RESPONSES,
     openapi_extra=_POST_BODY,
 )
-async def sparql_post(request: Request) -> Response:
-    settings = _settings(request)
+async def sparql_post(
+    request: Request, settings: SettingsDep, store: StoreDep, allowlist: AllowlistDep
+) -> Response:
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";")[0].strip().lower()
     url_fields = _parse_params(request.scope.get("query_string", b""), "query string")
@@ -267,7 +254,7 @@ async def sparql_post(request: Request) -> Response:
         )
     if not _charset_ok(content_type):
         raise UnsupportedMediaType(f"{content_type}: send the body as UTF-8 (charset=utf-8).")
-    body = await _body(request, settings.max_body)
+    body = await read_body(request, settings.max_body)
     if media == FORM:
         form = await anyio.to_thread.run_sync(_parse_params, body, "form body")  # 1 MB takes 0.3 s
         if "update" in form:
@@ -290,7 +277,7 @@ async def sparql_post(request: Request) -> Response:
         if "query" in url_fields:
             raise BadRequest("A direct POST carries the query in its body; drop `query` from the URL.")
         fields = url_fields
-    return await _run(request, query, fields, cacheable=False)
+    return await _run(request, Endpoint(settings, store, allowlist, None), query, fields, cacheable=False)
 
 
 def _choose(accept: str | None, offers: list[str], kind: str, formats: list[str]) -> str:
@@ -314,29 +301,25 @@ def _etag(version: str, query: str, dataset: Dataset | None, media_type: str) ->
     return f'"{digest}"'
 
 
-def _not_modified(request: Request, etag: str) -> bool:
-    match = request.headers.get("if-none-match")
-    if match is not None:
-        return match.strip() == "*" or etag in [tag.strip().removeprefix("W/") for tag in match.split(",")]
-    since = request.headers.get("if-modified-since")
-    modified = getattr(request.app.state, "data_modified", None)
-    if since and modified is not None:
-        try:
-            return bool(modified <= parsedate_to_datetime(since))
-        except (TypeError, ValueError):
-            return False
-    return False
+@dataclass(frozen=True)
+class Endpoint:
+    """What a query run needs of the app's state."""
+
+    settings: Settings
+    store: Store
+    allowlist: ServiceAllowlist
+    modified: datetime | None  # when the data last changed (Last-Modified), if known
 
 
-async def _run(request: Request, query: str, fields: dict[str, list[str]], *, cacheable: bool) -> Response:
-    settings = _settings(request)
-    store = _store(request)
+async def _run(
+    request: Request, endpoint: Endpoint, query: str, fields: dict[str, list[str]], *, cacheable: bool
+) -> Response:
+    settings, store, allowlist = endpoint.settings, endpoint.store, endpoint.allowlist
     started = time.perf_counter()
     try:
         if len(query) <= INLINE_INSPECT:
-            info = inspect_query(query, _allowlist(request), settings.max_body)
+            info = inspect_query(query, allowlist, settings.max_body)
         else:  # lexing a query near the body limit takes most of a second: in a thread, others are served
-            allowlist = _allowlist(request)
             info = await anyio.to_thread.run_sync(inspect_query, query, allowlist, settings.max_body)
     except CoopkgError as error:  # refused before reaching the store: logged too, with its status
         _log(request, "-", error.status, started, 0, False)
@@ -350,23 +333,21 @@ async def _run(request: Request, query: str, fields: dict[str, list[str]], *, ca
         etag = _etag(store.version, query, dataset, media_type)
         headers["ETag"] = etag
         headers["Cache-Control"] = CACHE_CONTROL
-        modified = getattr(request.app.state, "data_modified", None)
-        if modified is not None:
-            headers["Last-Modified"] = format_datetime(modified, usegmt=True)
-        if _not_modified(request, etag):
+        if endpoint.modified is not None:
+            headers["Last-Modified"] = format_datetime(endpoint.modified, usegmt=True)
+        conditions = request.headers.get("if-none-match"), request.headers.get("if-modified-since")
+        if not_modified(*conditions, etag, endpoint.modified):
             return Response(status_code=304, headers=headers)
     else:
         headers["Cache-Control"] = "no-store"
     try:
-        endpoint = str(request.url.replace(query="", fragment=""))
-        response = await store.execute(QueryRequest(query, {}, dataset, media_type, None, endpoint))
+        url = str(request.url.replace(query="", fragment=""))
+        response = await store.execute(QueryRequest(query, {}, dataset, media_type, None, url))
     except Exception as error:
         status = getattr(error, "status", 500)
         _log(request, info.form, status, started, 0, False)
         raise
-    if response.truncated:
-        headers["Coopkg-Results-Truncated"] = "true"
-        headers["Coopkg-Results-Limit"] = str(settings.max_rows)
+    headers |= truncation_headers(response.truncated, settings.max_rows)
     content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
     if request.method == "HEAD":
         await _close(response.body)

@@ -25,9 +25,11 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from coopkg.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType, UnusableInput, WorkerDied
+from coopkg.errors import BadRequest, UnsupportedMediaType, UnusableInput, WorkerDied
 from coopkg.validation.inputs import MEDIA_TYPES, InputFormat, format_for_media_type, format_for_path
 from coopkg.web.conneg import negotiate
+from coopkg.web.dependencies import SettingsDep
+from coopkg.web.http import read_body
 from coopkg.web.openapi import problems
 
 JSON, TURTLE, JSON_LD = "application/json", "text/turtle", "application/ld+json"
@@ -74,27 +76,6 @@ def _run(
     if media_type == JSON_LD:
         return summary, render_jsonld(report)
     return summary, None
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    # ASCII digits only ("²" passes isdigit() but not int()); a number too long for int() is too large anyway.
-    if (
-        declared
-        and declared.isascii()
-        and declared.isdigit()
-        and (len(declared) > 18 or int(declared) > limit)
-    ):
-        raise PayloadTooLarge(
-            f"the body has {declared} bytes; at most {limit} are accepted (COOPKG_MAX_BODY)"
-        )
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"the body is over {limit} bytes, the most accepted (COOPKG_MAX_BODY)")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 async def _upload(request: Request, body: bytes) -> tuple[bytes, InputFormat, str, dict[str, bytes]]:
@@ -203,12 +184,12 @@ _RESPONSE_EXAMPLE = {
         }
     },
 )
-async def validate(request: Request) -> Response:
+async def validate(request: Request, settings: SettingsDep) -> Response:
     media_type = negotiate(request.headers.get("accept"), OFFERS, request.query_params.get("format"))
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     multipart = content_type == "multipart/form-data"
     fmt = None if multipart else format_for_media_type(content_type)  # 415 before reading the body
-    body = await _read_body(request, request.app.state.settings.max_body)
+    body = await read_body(request, settings.max_body)
     if fmt is None:
         data, fmt, source, texts = await _upload(request, body)
     else:
