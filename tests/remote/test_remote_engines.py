@@ -195,6 +195,11 @@ def test_virtuoso_timeout_errors_are_recognised() -> None:
     assert estimate is not None
     assert estimate.kind == "timeout"
     assert classify_error("java.lang.NullPointerException") is None
+    cut = classify_error(
+        '\n{ "head": { "link": [], "vars": ["a"] },\n  "results": { "bindings": [\n    { "a"'
+    )
+    assert cut is not None  # Virtuoso's incomplete rows sent with HTTP 500
+    assert cut.kind == "timeout"
 
 
 @pytest.mark.parametrize("chunk", [1, 7, 4096])

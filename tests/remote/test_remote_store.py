@@ -289,6 +289,7 @@ VIRTUOSO_GAPS = {
     "commitments-by-framework": "a zero-or-more path (dct:isPartOf*) to a bound value misses rows",
     "commitments-by-sdg": "two zero-or-more paths (skos:broader*) from one variable give no rows",
     "text-search": "LCASE of a bound non-ASCII text does not match (CONTAINS finds nothing)",
+    "party-commitments": "boolean expressions (EXISTS) come back as 0/1 xsd:integer, not xsd:boolean",
 }
 
 

@@ -90,6 +90,10 @@ def classify_error(body: str) -> StoreError | None:
     """A query error or a timeout in a store's error page (Virtuoso's SQL states); None if unrecognised."""
     match = _VIRTUOSO_ERROR.search(body)
     if match is None:
+        if body.lstrip().startswith("{") and '"bindings"' in body:
+            # Virtuoso at MaxQueryExecutionTime, when the query asked for more time: the rows found so far,
+            # as a results document with HTTP 500 and no X-SQL-State header (measured on 7.2.5).
+            return StoreError("timeout", "it sent the rows found so far with HTTP 500")
         return None
     state, message = match["state"], match["message"].strip()
     if state.startswith("S1T") or "estimated execution time" in message:
