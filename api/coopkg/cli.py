@@ -15,6 +15,7 @@ from coopkg import __version__
 SUBCOMMANDS: dict[str, str] = {
     "build": "coopkg.commands.build:command",
     "programme": "coopkg.commands.programme:command",
+    "load": "coopkg.commands.load:command",
     "query": "coopkg.commands.query:command",
     "validate": "coopkg.commands.validate:command",
     "serve": "coopkg.commands.serve:command",
@@ -28,6 +29,7 @@ _HELP = {
     "validate": "Validate RDF against the SHACL shapes (pySHACL exit codes).",
     "serve": "Serve the graph: SPARQL endpoint, linked-data API and web pages.",
     "search": "Search commitments and the names of what they link to, in Chinese or English.",
+    "load": "Replace every named graph in a store over the Graph Store Protocol (--to URL).",
 }
 
 

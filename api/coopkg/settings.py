@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,6 +20,15 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=0, le=65535, description="TCP port (0 picks a free one).")
     store: Literal["oxigraph", "remote"] = Field("oxigraph", description="Query backend.")
     remote_query_url: str | None = Field(None, description="SPARQL 1.1 query endpoint of the remote store.")
+    remote_user: str | None = Field(None, description="User for `coopkg load --to` (Graph Store writes).")
+    remote_password: SecretStr | None = Field(None, description="Password of COOPKG_REMOTE_USER.")
+    remote_profile: Literal["auto", "oxigraph", "virtuoso", "generic"] = Field(
+        "auto",
+        description=(
+            "Engine behind COOPKG_REMOTE_QUERY_URL; `auto` recognises it from its Server header. Set it only "
+            "when a proxy hides that header (docs/remote-backend.md)."
+        ),
+    )
     data: list[Path] = Field(
         default_factory=list,
         description="RDF files or directories to serve instead of the shipped graph.",

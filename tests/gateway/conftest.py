@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "remote"))  # the Oxigraph server helper
 
 from oxigraph_server import OxigraphServer, oxigraph_binary
+from virtuoso_server import MISSING, VirtuosoServer, virtuoso_binaries
 
 from live import Gateway
 
@@ -66,12 +67,34 @@ def w3c_oxigraph_server(w3c_data: Path, tmp_path_factory: pytest.TempPathFactory
     server.stop()
 
 
-@pytest.fixture(scope="session", params=["oxigraph", pytest.param("remote", marks=pytest.mark.remote)])
+@pytest.fixture(scope="session")
+def w3c_virtuoso_server(w3c_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    binaries = virtuoso_binaries()
+    if binaries is None:
+        pytest.skip(MISSING)
+    server = VirtuosoServer(binaries, tmp_path_factory.mktemp("virtuoso-w3c") / "store")
+    server.start()
+    try:
+        server.load(w3c_data)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(
+    scope="session",
+    params=[
+        "oxigraph",
+        pytest.param("remote", marks=pytest.mark.remote),
+        pytest.param("virtuoso", marks=[pytest.mark.remote, pytest.mark.virtuoso]),
+    ],
+)
 def protocol_gateway(
     request: pytest.FixtureRequest, w3c_data: Path, start_gateway: Callable[..., Gateway]
 ) -> Gateway:
-    """A gateway serving the W3C suite's graphs, on each backend."""
-    if request.param == "remote":
-        server: OxigraphServer = request.getfixturevalue("w3c_oxigraph_server")
+    """A gateway serving the W3C suite's graphs, on each backend (remote: an Oxigraph server, Virtuoso)."""
+    if request.param in ("remote", "virtuoso"):
+        fixture = "w3c_oxigraph_server" if request.param == "remote" else "w3c_virtuoso_server"
+        server: OxigraphServer | VirtuosoServer = request.getfixturevalue(fixture)
         return start_gateway(env={"COOPKG_STORE": "remote", "COOPKG_REMOTE_QUERY_URL": server.query_url})
     return start_gateway(["--data", str(w3c_data)], {"COOPKG_WORKERS": "2"})

@@ -34,8 +34,11 @@ def free_port() -> int:
 
 
 class OxigraphServer:
-    def __init__(self, binary: Path, location: Path, *, server_timeout: float | None = None) -> None:
+    def __init__(
+        self, binary: Path, location: Path, *, server_timeout: float | None = None, read_only: bool = True
+    ) -> None:
         self.binary = binary
+        self.read_only = read_only
         self.location = location
         self.port = free_port()
         self.server_timeout = server_timeout
@@ -49,6 +52,10 @@ class OxigraphServer:
     @property
     def query_url(self) -> str:
         return f"{self.base_url}/query"
+
+    @property
+    def graph_store_url(self) -> str:
+        return f"{self.base_url}/store"
 
     def load(self, sources: Iterable[tuple[str | None, Path]]) -> None:
         """Load (graph IRI or None for a quad format, file) pairs; only while the server is stopped."""
@@ -64,7 +71,7 @@ class OxigraphServer:
     def start(self) -> None:
         command = [
             str(self.binary),
-            "serve-read-only",
+            "serve-read-only" if self.read_only else "serve",
             "--location",
             str(self.location),
             "--bind",

@@ -152,6 +152,12 @@ def _text(row: Row, name: str) -> str | None:
     return term.value if isinstance(term, ox.NamedNode | ox.Literal) else None
 
 
+def _flag(row: Row, name: str) -> bool | None:
+    """A boolean column: xsd:boolean, or the 0/1 integer Virtuoso gives for a boolean expression (EXISTS)."""
+    text = _text(row, name)
+    return None if text is None else text in ("true", "1")
+
+
 def _language(row: Row, name: str) -> str | None:
     term = row.get(name)
     return term.language.split("-")[0].lower() if isinstance(term, ox.Literal) and term.language else None
@@ -200,7 +206,7 @@ async def load(store: Store) -> Catalogue:
             notation=_text(row, "notation"),
             text_zh=_text(row, "textZh") or "",
             text_en=_text(row, "textEn"),
-            mechanism=_text(row, "mechanism") == "true",
+            mechanism=_flag(row, "mechanism") is True,
             frequency=_text(row, "frequency"),
             stated_as=_text(row, "statedAs"),
             areas=_iris(row, "areas"),
@@ -218,7 +224,7 @@ async def load(store: Store) -> Catalogue:
             kind=_text(row, "kind") or "",
             order=_int(row, "order"),
             notation=_text(row, "notation"),
-            priority=None if _text(row, "priority") is None else _text(row, "priority") == "true",
+            priority=_flag(row, "priority"),
             part_of=_text(row, "partOf"),
             areas=_iris(row, "areas"),
         )

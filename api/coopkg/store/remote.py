@@ -57,7 +57,17 @@ from coopkg.sparql.lexer import tokens
 from coopkg.sparql.text import inline_values
 from coopkg.store.base import Dataset, QueryKind, QueryRequest, QueryResponse, Row, SelectResult, Term
 from coopkg.store.engine import GRAPH_FORMATS, RESULTS_FORMATS
-from coopkg.store.results import N_TRIPLES, RESULTS_JSON, TRANSFER_FORMAT, TSV
+from coopkg.store.remote_engines import (
+    ACCEPTED_AS,
+    ENGINES,
+    Engine,
+    EngineName,
+    classify_error,
+    detect,
+    is_partial_answer,
+)
+from coopkg.store.remote_json import MalformedResults, SelectJsonReader, ask_document
+from coopkg.store.results import N_TRIPLES, RESULTS_JSON, TSV
 
 if TYPE_CHECKING:
     from coopkg.settings import Settings
@@ -108,10 +118,12 @@ def public_url(url: str) -> str:
 
 @dataclass(frozen=True)
 class _Fetched:
-    """What came back from the store, cut at the row limit: the lines of a TSV / N-Triples body, or a body."""
+    """What came back from the store, cut at the row limit: the lines of a TSV / N-Triples body, or a
+    standard SPARQL JSON document (SELECT from a JSON store, every ASK) normalised by `remote_json`."""
 
     lines: list[str]
     truncated: bool
+    document: bytes | None = None
 
 
 class RemoteStore:
@@ -127,6 +139,8 @@ class RemoteStore:
         service_allow: Sequence[str] = (),
         max_query_length: int = 1_000_000,
         transport: httpx.AsyncBaseTransport | None = None,
+        engine: EngineName | None = None,
+        version_interval: float = 5.0,
     ) -> None:
         parts = urlsplit(query_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -140,6 +154,10 @@ class RemoteStore:
         self.timeout = timeout
         self.max_rows = max_rows
         self.health_timeout = min(health_timeout, timeout)
+        # Replicas: every gateway re-reads the data fingerprint at most this often while it serves queries,
+        # so all of them notice a reload of the store (and drop their caches) within this many seconds.
+        self.version_interval = version_interval
+        self._version_read_at = -float("inf")
         # The gateway's own guard, again here: no update and no SERVICE beyond the allowlist ever leaves.
         self._allowlist = ServiceAllowlist(list(service_allow))
         self.max_query_length = max_query_length
@@ -153,6 +171,9 @@ class RemoteStore:
         )
         # Until the store is reached, a per-process token: ETags then change at least with every restart.
         self._version = f"remote-{uuid.uuid4().hex}"
+        # The engine decides the transfer formats (remote_engines); None: recognised on first contact.
+        self._fixed_engine = engine is not None
+        self._engine: Engine | None = None if engine is None else ENGINES[engine]
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RemoteStore:
@@ -167,7 +188,13 @@ class RemoteStore:
             max_rows=settings.max_rows,
             service_allow=settings.service_allow,
             max_query_length=settings.max_body,
+            engine=None if settings.remote_profile == "auto" else settings.remote_profile,
         )
+
+    @property
+    def engine(self) -> Engine | None:
+        """The store's engine, once recognised (or as set by COOPKG_REMOTE_PROFILE)."""
+        return self._engine
 
     # -- the Store protocol ------------------------------------------------------------------------------
 
@@ -180,8 +207,9 @@ class RemoteStore:
     ) -> SelectResult:
         text = self._bind(query, bindings)
         expect_kind(text, "select")
+        await self._refresh_version()
         fetched = await self._fetch(text, None, "select", timeout)
-        variables, rows = await anyio.to_thread.run_sync(_parse_rows, fetched.lines, self.public_url)
+        variables, rows = await anyio.to_thread.run_sync(_parse_rows, fetched, self.public_url)
         return SelectResult(variables, rows, fetched.truncated)
 
     async def ask(
@@ -189,18 +217,21 @@ class RemoteStore:
     ) -> bool:
         text = self._bind(query, bindings)
         expect_kind(text, "ask")
+        await self._refresh_version()
         fetched = await self._fetch(text, None, "ask", timeout)
-        return _parse_boolean(fetched.lines[0], self.public_url)
+        return _parse_boolean(_ask_body(fetched), self.public_url)
 
     async def construct(
         self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
     ) -> Sequence[ox.Triple]:
         text = self._bind(query, bindings)
         expect_kind(text, "graph")
+        await self._refresh_version()
         fetched = await self._fetch(text, None, "graph", timeout)
         return await anyio.to_thread.run_sync(_parse_triples, fetched.lines, self.public_url)
 
     async def execute(self, request: QueryRequest) -> QueryResponse:
+        await self._refresh_version()
         # Lexing a long query takes a while: in a thread, like the gateway's router does.
         info = await anyio.to_thread.run_sync(
             inspect_query, request.query, self._allowlist, self.max_query_length
@@ -208,26 +239,40 @@ class RemoteStore:
         serialise = _serialiser(info.kind, request.media_type, info.prefixes)
         text = _with_base(self._bind(request.query, request.bindings), request.base_iri)
         fetched = await self._fetch(text, request.dataset, info.kind, request.timeout)
-        body = await anyio.to_thread.run_sync(serialise, fetched.lines, self.public_url)
+        body = await anyio.to_thread.run_sync(serialise, fetched, self.public_url)
         return QueryResponse(info.kind, request.media_type, _chunks(body), fetched.truncated)
 
     async def quads(self) -> list[ox.Quad]:
         fetched = await self._fetch(_QUADS_QUERY, None, "select", _QUADS_TIMEOUT, _QUADS_LIMIT)
-        return await anyio.to_thread.run_sync(_parse_quads, fetched.lines, self.public_url)
+        return await anyio.to_thread.run_sync(_parse_quads, fetched, self.public_url)
 
     async def health(self) -> bool:
         """True when the store answers `ASK {}` within the health timeout; refreshes the data fingerprint."""
         try:
             await self._fetch(_HEALTH_QUERY, None, "ask", self.health_timeout)
-            fetched = await self._fetch(
-                _FINGERPRINT_QUERY, None, "graph", self.health_timeout, _FINGERPRINT_LIMIT
-            )
-            triples = await anyio.to_thread.run_sync(_parse_triples, fetched.lines, self.public_url)
+            await self._read_version()
         except CoopkgError:
             return False
+        return True
+
+    async def _read_version(self) -> None:
+        self._version_read_at = anyio.current_time()
+        fetched = await self._fetch(
+            _FINGERPRINT_QUERY, None, "graph", self.health_timeout, _FINGERPRINT_LIMIT
+        )
+        triples = await anyio.to_thread.run_sync(_parse_triples, fetched.lines, self.public_url)
         if triples:
             self._version = "remote-" + _fingerprint(triples)
-        return True
+
+    async def _refresh_version(self) -> None:
+        """Re-read the fingerprint when it is older than `version_interval` (one request does it; a failure
+        leaves the old one: the query that follows reports the store's state)."""
+        if anyio.current_time() - self._version_read_at <= self.version_interval:  # inf: never
+            return
+        try:
+            await self._read_version()
+        except CoopkgError:
+            return
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -259,9 +304,13 @@ class RemoteStore:
         deadline = timeout or self.timeout
         try:
             with anyio.fail_after(deadline):
-                async with self._post(query, dataset, kind) as response:
+                engine = self._engine or await self._recognise(deadline)
+                async with self._post(engine, query, dataset, kind, deadline) as response:
                     if kind == "ask":
-                        return _Fetched([await _read_limited(response, _ASK_BODY_LIMIT)], False)
+                        body = await _read_limited(response, _ASK_BODY_LIMIT)
+                        return _Fetched([body], False)
+                    if kind == "select" and engine.select_format == RESULTS_JSON:
+                        return await _read_json_rows(response, limit or self.max_rows)
                     return await _read_lines(response, kind, limit or self.max_rows)
         except TimeoutError as error:
             raise QueryTimeout(
@@ -288,27 +337,51 @@ class RemoteStore:
                 f"The connection to the SPARQL store {self.public_url} broke during the query; retry shortly."
             ) from error
 
+    async def _recognise(self, deadline: float) -> Engine:
+        """The store's engine, from the `Server` header of an `ASK {}` (remote_engines.detect); once."""
+        form = {"query": _HEALTH_QUERY}
+        async with self._client.stream(
+            "POST", self.query_url, data=form, headers={"Accept": RESULTS_JSON}
+        ) as response:
+            await response.aread()
+        engine = detect(response.headers.get("server"))
+        if not self._fixed_engine:
+            self._engine = engine
+        return engine
+
     @asynccontextmanager
     async def _post(
-        self, query: str, dataset: Dataset | None, kind: QueryKind
+        self, engine: Engine, query: str, dataset: Dataset | None, kind: QueryKind, deadline: float
     ) -> AsyncIterator[httpx.Response]:
         # A form POST carries queries of any length and is accepted by every SPARQL 1.1 endpoint.
         form: dict[str, str | list[str]] = {"query": query}
         if dataset is not None:
             form["default-graph-uri"] = list(dataset.default_graphs)
             form["named-graph-uri"] = list(dataset.named_graphs)
-        accept = TRANSFER_FORMAT[kind]
+        if engine.timeout_parameter:  # the store stops the query itself (and flags what it sends then)
+            form["timeout"] = str(max(1, int(deadline * 1000)))
+        accept = engine.transfer_format(kind)
         async with self._client.stream(
             "POST", self.query_url, data=form, headers={"Accept": accept}
         ) as response:
+            if not self._fixed_engine:  # every answer refreshes it: a store replaced by another is noticed
+                self._engine = detect(response.headers.get("server"))
             await self._check(response, accept)
             yield response
 
     async def _check(self, response: httpx.Response, accept: str) -> None:
         status = response.status_code
-        if status == 400:
-            message = (await _read_limited(response, _ERROR_BODY_LIMIT, strict=False)).strip()
-            raise QuerySyntaxError(f"The SPARQL store {self.public_url} rejected the query: {message}")
+        if status >= 400 and status != 503:
+            text = (await _read_limited(response, _ERROR_BODY_LIMIT, strict=False)).strip()
+            recognised = classify_error(text)
+            if recognised is not None and recognised.kind == "timeout":
+                raise QueryTimeout(
+                    f"The SPARQL store {self.public_url} stopped the query at its own time limit "
+                    f"({recognised.message}); narrow it (fewer patterns, a LIMIT) and retry."
+                )
+            if recognised is not None or status == 400:
+                message = recognised.message if recognised else text
+                raise QuerySyntaxError(f"The SPARQL store {self.public_url} rejected the query: {message}")
         if status == 503:
             raise StoreUnavailable(f"The SPARQL store {self.public_url} is unavailable (503); retry shortly.")
         if status >= 500:
@@ -320,12 +393,39 @@ class RemoteStore:
                 f"The SPARQL store {self.public_url} answered HTTP {status}; check that "
                 "COOPKG_REMOTE_QUERY_URL is its SPARQL 1.1 query endpoint and that it accepts form POSTs."
             )
+        if is_partial_answer(dict(response.headers)):
+            raise QueryTimeout(
+                f"The SPARQL store {self.public_url} stopped the query at its own time limit and sent an "
+                "incomplete answer; narrow the query (fewer patterns, a LIMIT) and retry."
+            )
         media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media_type != accept:
+        if media_type not in ACCEPTED_AS[accept]:
             raise BadGateway(
                 f"The SPARQL store {self.public_url} answered {media_type or 'without a media type'}, "
-                f"not {accept}; use a store that serves SPARQL TSV results and N-Triples."
+                f"not {accept}; use a store that serves standard SPARQL results and N-Triples."
             )
+
+
+async def _read_json_rows(response: httpx.Response, limit: int) -> _Fetched:
+    """A SPARQL JSON SELECT answer up to `limit` solutions; an early return closes the connection."""
+    reader = SelectJsonReader(limit)
+    where = public_url(str(response.url))
+    trailing = 0  # bytes after the bindings array (`] } }`)
+    try:
+        async for chunk in response.aiter_bytes():
+            if reader.finished:
+                # Read the few closing bytes too: a body read to its end lets httpx keep the connection for
+                # the next query (a new connection per query costs milliseconds).
+                trailing += len(chunk)
+                if trailing > _ERROR_BODY_LIMIT:
+                    break
+            elif reader.feed(chunk) and reader.truncated:
+                break  # at the row limit: closing the connection stops the store sending
+        if not reader.finished:
+            reader.close()
+    except MalformedResults as error:
+        raise BadGateway(f"The SPARQL store {where} sent malformed JSON results: {error}.") from None
+    return _Fetched([], reader.truncated, reader.document())
 
 
 async def _read_lines(response: httpx.Response, kind: QueryKind, limit: int) -> _Fetched:
@@ -397,13 +497,22 @@ async def _chunks(body: bytes) -> AsyncIterator[bytes]:
 # -- parsing and serialising (run in a worker thread: CPU work off the event loop) ----------------------
 
 
-def _tsv_solutions(lines: list[str], where: str) -> ox.QuerySolutions:
-    if not lines:
-        raise BadGateway(f"The SPARQL store {where} sent an empty SELECT answer (no TSV header).")
-    try:
-        parsed = ox.parse_query_results("\n".join(lines) + "\n", format=ox.QueryResultsFormat.TSV)
-    except SyntaxError as error:
-        raise BadGateway(f"The SPARQL store {where} sent malformed TSV results: {error}") from None
+def _solutions(fetched: _Fetched, where: str) -> ox.QuerySolutions:
+    if fetched.document is not None:
+        name = "JSON"
+        try:
+            parsed = ox.parse_query_results(fetched.document, format=ox.QueryResultsFormat.JSON)
+        except SyntaxError as error:
+            raise BadGateway(f"The SPARQL store {where} sent malformed JSON results: {error}") from None
+    else:
+        name = "TSV"
+        if not fetched.lines:
+            raise BadGateway(f"The SPARQL store {where} sent an empty SELECT answer (no TSV header).")
+        try:
+            text = "\n".join(fetched.lines) + "\n"
+            parsed = ox.parse_query_results(text, format=ox.QueryResultsFormat.TSV)
+        except SyntaxError as error:
+            raise BadGateway(f"The SPARQL store {where} sent malformed {name} results: {error}") from None
     if isinstance(parsed, ox.QuerySolutions):
         return parsed
     del parsed
@@ -414,8 +523,9 @@ def _tsv_solutions(lines: list[str], where: str) -> ox.QuerySolutions:
 # event loop must not keep one alive, hence `from None` and the `del` in `finally` below.
 
 
-def _parse_rows(lines: list[str], where: str) -> tuple[list[str], list[Row]]:
-    solutions = _tsv_solutions(lines, where)
+def _parse_rows(fetched: _Fetched, where: str) -> tuple[list[str], list[Row]]:
+    solutions = _solutions(fetched, where)
+    name = "TSV" if fetched.document is None else "JSON"
     try:
         variables = [variable.value for variable in solutions.variables]
         rows: list[Row] = []
@@ -423,14 +533,26 @@ def _parse_rows(lines: list[str], where: str) -> tuple[list[str], list[Row]]:
             rows.append({name: term for name in variables if (term := solution[name]) is not None})
             del solution
     except SyntaxError as error:  # the parser is lazy: a bad line surfaces while iterating
-        raise BadGateway(f"The SPARQL store {where} sent malformed TSV results: {error}") from None
+        raise BadGateway(f"The SPARQL store {where} sent malformed {name} results: {error}") from None
     finally:
         del solutions
     return variables, rows
 
 
-def _parse_quads(lines: list[str], where: str) -> list[ox.Quad]:
-    _, rows = _parse_rows(lines, where)
+def _ask_body(fetched: _Fetched) -> str:
+    return fetched.lines[0]
+
+
+def _ask_document(body: str, where: str) -> bytes:
+    """The store's ASK answer as a standard boolean document (Virtuoso answers ASK as a SELECT)."""
+    try:
+        return ask_document(body)
+    except MalformedResults as error:
+        raise BadGateway(f"The SPARQL store {where} sent a malformed ASK answer: {error}") from None
+
+
+def _parse_quads(fetched: _Fetched, where: str) -> list[ox.Quad]:
+    _, rows = _parse_rows(fetched, where)
     quads: list[ox.Quad] = []
     for row in rows:
         subject, predicate, obj, graph = row.get("s"), row.get("p"), row.get("o"), row.get("g")
@@ -446,7 +568,7 @@ def _parse_quads(lines: list[str], where: str) -> list[ox.Quad]:
 
 def _parse_boolean(body: str, where: str) -> bool:
     try:
-        parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        parsed = ox.parse_query_results(_ask_document(body, where), format=ox.QueryResultsFormat.JSON)
     except SyntaxError as error:
         raise BadGateway(f"The SPARQL store {where} sent a malformed ASK answer: {error}") from None
     answer = bool(parsed) if isinstance(parsed, ox.QueryBoolean) else None
@@ -457,6 +579,7 @@ def _parse_boolean(body: str, where: str) -> bool:
 
 
 def _parse_triples(lines: list[str], where: str) -> list[ox.Triple]:
+    """N-Triples lines as triples (tabs between terms, as Virtuoso writes them, are N-Triples too)."""
     parser = ox.parse("\n".join(lines) + "\n", format=ox.RdfFormat.N_TRIPLES)
     triples: list[ox.Triple] = []
     try:
@@ -490,20 +613,20 @@ class _Serialiser:
     rdf_format: ox.RdfFormat | None = None
     prefixes: dict[str, str] | None = None  # Turtle and TriG: the query's own PREFIXes, as the embedded store
 
-    def __call__(self, lines: list[str], where: str) -> bytes:
+    def __call__(self, fetched: _Fetched, where: str) -> bytes:
         if self.rdf_format is not None:
-            triples = _parse_triples(lines, where)
+            triples = _parse_triples(fetched.lines, where)
             # Same prefixes as the embedded engine: the query's own, less those needing escapes.
             prefixes = None if self.prefixes is None else readable_prefixes(triples, self.prefixes)
             return ox.serialize(triples, format=self.rdf_format, prefixes=prefixes) or b""
         assert self.results_format is not None  # set for every non-graph kind by _serialiser()
         if self.kind == "ask":
-            _parse_boolean(lines[0], where)  # checked first: the same errors and messages as ask()
+            _parse_boolean(_ask_body(fetched), where)  # checked first: the same errors and messages as ask()
             parsed: ox.QuerySolutions | ox.QueryBoolean = ox.parse_query_results(
-                lines[0], format=ox.QueryResultsFormat.JSON
+                _ask_document(_ask_body(fetched), where), format=ox.QueryResultsFormat.JSON
             )
         else:
-            parsed = _tsv_solutions(lines, where)
+            parsed = _solutions(fetched, where)
         try:
             return parsed.serialize(format=self.results_format) or b""
         except SyntaxError as error:

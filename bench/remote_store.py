@@ -1,0 +1,284 @@
+"""The gateway in front of Virtuoso vs Virtuoso directly vs the embedded gateway, side by side.
+
+    .venv/bin/python bench/remote_store.py --triples 1M [--rounds 5] [--requests 24] [--concurrency 4]
+
+Steps: generate the synthetic data (bench/generate.py, cached in bench/out/data/), start Virtuoso 7 (Debian's
+virtuoso-opensource) on free loopback ports with its own virtuoso.ini (tests/remote/virtuoso_server.py) and
+bulk-load it (`ld_dir` + `rdf_loader_run()` + `checkpoint`, timed), start `coopkg serve` with
+COOPKG_STORE=remote in front of it, and `coopkg serve --data` on the same file (the embedded store; its start
+is its load time). Then, round after round, each workload goes to the three targets in a rotating order:
+the same query texts, every request made distinct by a trailing `#n` comment so no cache helps (the gateway
+caches GET answers), SPARQL JSON results, `--concurrency` clients on keep-alive connections (httpx, in this
+process). Workloads: `light` (everything about one commitment, by IRI) and `named:<name>` for each named query
+of queries/*.rq with values from the synthetic data (bench/named.py).
+
+Printed: load and start times, peak memory (VmHWM of each server process tree), and per workload the
+throughput and p50/p99 of each target, with the gateway's ratio to Virtuoso. The client shares the 2 cores
+with the servers (and with whatever else runs): quote the side-by-side ratios, not the absolute figures.
+Results also go to bench/out/results/remote-<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import anyio
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "remote"))  # the Virtuoso helper
+from virtuoso_server import VirtuosoServer, free_port, virtuoso_binaries
+
+import named as named_queries  # bench/ is a folder of scripts, not a package
+import workloads
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+OUT = BENCH / "out"
+
+COOPKG = str(Path(sys.executable).parent / "coopkg")
+JSON = "application/sparql-results+json"
+
+
+@dataclass
+class Target:
+    name: str
+    url: str  # SPARQL endpoint
+    post: bool  # Virtuoso gets form POSTs (what the gateway sends it); the gateways get GETs (cacheable ones)
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    elapsed: dict[str, float] = field(default_factory=dict)
+
+
+def sizes(text: str) -> int:
+    return int(float(text.rstrip("kKmM")) * {"k": 1e3, "m": 1e6}.get(text[-1].lower(), 1))
+
+
+def tree_peak_kb(pid: int) -> int:
+    """Peak resident memory (VmHWM) of a process and its descendants, in kB."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def start_gateway(
+    env: dict[str, str], args: list[str], log: Path
+) -> tuple[subprocess.Popen[bytes], str, float]:
+    port = free_port()
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [COOPKG, "serve", *args],
+        env={**os.environ, **env, "COOPKG_HOST": "127.0.0.1", "COOPKG_PORT": str(port)},
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/sparql"
+    while True:
+        if process.poll() is not None:
+            raise SystemExit(f"coopkg serve exited: see {log}")
+        try:
+            if httpx.get(url, params={"query": "ASK {}"}, timeout=5).status_code == 200:
+                return process, url, time.monotonic() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)  # start-up polling interval
+
+
+async def run_workload(
+    target: Target, name: str, queries: list[str], concurrency: int, serial: list[int]
+) -> None:
+    """Every query once, `concurrency` at a time; latencies and wall time added to the target's figures."""
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    pending = list(queries)
+    latencies = target.latencies.setdefault(name, [])
+
+    async def client(http: httpx.AsyncClient) -> None:
+        while pending:
+            query = pending.pop() + f"\n#{serial[0]}"
+            serial[0] += 1
+            started = time.perf_counter()
+            if target.post:
+                answer = await http.post(target.url, data={"query": query}, headers={"Accept": JSON})
+            else:
+                answer = await http.get(target.url, params={"query": query}, headers={"Accept": JSON})
+            latencies.append(time.perf_counter() - started)
+            if answer.status_code != 200:
+                raise SystemExit(f"{target.name} {name}: HTTP {answer.status_code} {answer.text[:300]}")
+
+    async with httpx.AsyncClient(limits=limits, timeout=120) as http:
+        started = time.perf_counter()
+        async with anyio.create_task_group() as group:
+            for _ in range(concurrency):
+                group.start_soon(client, http)
+        target.elapsed[name] = target.elapsed.get(name, 0.0) + time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--triples", default="1M")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=24, help="requests per workload, target and round")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--buffers", type=int, default=0, help="Virtuoso NumberOfBuffers (default: by size)")
+    options = parser.parse_args()
+    binaries = virtuoso_binaries()
+    if binaries is None:
+        raise SystemExit("Virtuoso is not installed: apt-get install virtuoso-opensource")
+    triples = sizes(options.triples)
+    data = OUT / "data" / f"{options.triples}.nq"
+    if not data.exists():
+        subprocess.run(
+            [
+                sys.executable,
+                str(BENCH / "generate.py"),
+                "--triples",
+                options.triples,
+                "--seed",
+                "1",
+                "--out",
+                str(data),
+            ],
+            check=True,
+        )
+    work = OUT / "remote" / options.triples
+    subprocess.run(["rm", "-rf", str(work)], check=True)
+    work.mkdir(parents=True)
+    figures: dict[str, object] = {
+        "triples": options.triples,
+        "rounds": options.rounds,
+        "requests": options.requests,
+        "concurrency": options.concurrency,
+        "cpus": os.cpu_count(),
+    }
+    buffers = options.buffers or max(10_000, triples // 8)  # about 64 bytes of pool per triple, 8 kB pages
+    virtuoso = VirtuosoServer(binaries, work / "virtuoso", result_rows=1_000_000, buffers=buffers)
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        started = time.monotonic()
+        virtuoso.start()
+        figures["virtuoso_start_s"] = round(time.monotonic() - started, 2)
+        started = time.monotonic()
+        virtuoso.load(data)
+        figures["virtuoso_load_s"] = round(time.monotonic() - started, 2)
+        remote, remote_url, remote_start = start_gateway(
+            {
+                "COOPKG_STORE": "remote",
+                "COOPKG_REMOTE_QUERY_URL": virtuoso.query_url,
+                "COOPKG_QUERY_TIMEOUT": "120",
+            },
+            [],
+            work / "gateway-remote.log",
+        )
+        processes.append(remote)
+        embedded, embedded_url, embedded_start = start_gateway(
+            {"COOPKG_QUERY_TIMEOUT": "120"}, ["--data", str(data)], work / "gateway-embedded.log"
+        )
+        processes.append(embedded)
+        figures["gateway_remote_start_s"] = round(remote_start, 2)
+        figures["embedded_start_with_load_s"] = round(embedded_start, 2)
+
+        commitments = workloads.sample_commitments(data)
+        mix = {"light": [workloads.LOOKUP.format(iri=c) for c in commitments]}
+        for name, requests in named_queries.named_requests(commitments).items():
+            mix[f"named:{name}"] = [text for text, _ in requests]
+        targets = [
+            Target("virtuoso", virtuoso.query_url, post=True),
+            Target("gateway->virtuoso", remote_url, post=False),
+            Target("embedded", embedded_url, post=False),
+        ]
+        serial = [0]
+        for target in targets:  # warm-up: every workload once (connection pools, the stores' own caches)
+            for name, queries in mix.items():
+                anyio.run(
+                    run_workload, Target(target.name, target.url, target.post), name, queries[:4], 2, serial
+                )
+        for number in range(options.rounds):
+            for name, queries in mix.items():
+                chosen = [queries[i % len(queries)] for i in range(options.requests)]
+                order = targets[number % 3 :] + targets[: number % 3]  # rotate: no target always goes first
+                for target in order:
+                    anyio.run(run_workload, target, name, chosen, options.concurrency, serial)
+            print(f"round {number + 1}/{options.rounds} done", file=sys.stderr)
+        figures["peak_memory_mb"] = {
+            "virtuoso": round(tree_peak_kb(virtuoso.process.pid) / 1024) if virtuoso.process else None,
+            "gateway->virtuoso (gateway only)": round(tree_peak_kb(remote.pid) / 1024),
+            "embedded": round(tree_peak_kb(embedded.pid) / 1024),
+        }
+        table: dict[str, dict[str, dict[str, float]]] = {}
+        for target in targets:
+            for name, latencies in target.latencies.items():
+                ordered = sorted(latencies)
+                table.setdefault(name, {})[target.name] = {
+                    "per_s": round(len(latencies) / target.elapsed[name], 1),
+                    "p50_ms": round(statistics.median(ordered) * 1000, 2),
+                    "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 2),
+                }
+        figures["workloads"] = table
+    finally:
+        for process in processes:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(30)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(process.pid, signal.SIGKILL)
+        virtuoso.stop()
+    results = OUT / "results" / f"remote-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(figures, indent=2))
+    print(report(figures))
+    print(f"\n(results: {results.relative_to(ROOT)})")
+
+
+def report(figures: dict[str, object]) -> str:
+    lines = [
+        f"Remote store run: {figures['triples']} triples, {figures['rounds']} rounds x {figures['requests']} "
+        f"requests per workload and target, {figures['concurrency']} clients, {figures['cpus']} CPUs shared.",
+        f"Virtuoso bulk load {figures['virtuoso_load_s']} s (start {figures['virtuoso_start_s']} s); "
+        f"embedded gateway start with load {figures['embedded_start_with_load_s']} s; "
+        f"gateway on Virtuoso start {figures['gateway_remote_start_s']} s. "
+        f"Peak memory (MB): {figures['peak_memory_mb']}.",
+        "",
+        "| workload | Virtuoso /s | p50 | p99 | gateway->Virtuoso /s | p50 | p99 | ratio | +p50 ms "
+        "| embedded /s | p50 | p99 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    table = figures["workloads"]
+    assert isinstance(table, dict)
+    for name, row in table.items():
+        direct, gateway, embedded = row["virtuoso"], row["gateway->virtuoso"], row["embedded"]
+        lines.append(
+            f"| {name} | {direct['per_s']} | {direct['p50_ms']} | {direct['p99_ms']} | {gateway['per_s']} | "
+            f"{gateway['p50_ms']} | {gateway['p99_ms']} | {gateway['per_s'] / direct['per_s']:.2f} | "
+            f"{gateway['p50_ms'] - direct['p50_ms']:+.2f} | {embedded['per_s']} | {embedded['p50_ms']} | "
+            f"{embedded['p99_ms']} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

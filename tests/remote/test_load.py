@@ -1,0 +1,93 @@
+"""`coopkg load --to URL` into real stores: the Oxigraph server's /store and Virtuoso's digest-protected
+/sparql-graph-crud-auth. Every named graph of the shipped dataset must arrive whole, a second load must
+replace (not add to) each graph, and a refused login is one clear line and exit 2.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from oxigraph_server import OxigraphServer
+from virtuoso_server import DBA_PASSWORD, VirtuosoServer
+
+from coopkg.rdf.dataset import shipped_graphs
+
+pytestmark = [pytest.mark.remote, pytest.mark.slow]
+COOPKG = str(Path(sys.executable).parent / "coopkg")
+
+
+def load(url: str, user: str | None = None, password: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("COOPKG_")}
+    if user is not None:
+        env |= {"COOPKG_REMOTE_USER": user, "COOPKG_REMOTE_PASSWORD": password or ""}
+    return subprocess.run([COOPKG, "load", "--to", url], env=env, capture_output=True, text=True, timeout=300)
+
+
+def expected_counts() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for source in shipped_graphs():
+        triples = {str(quad.triple) for quad in ox.parse(path=source.path, format=source.format)}
+        counts[source.graph] = counts.get(source.graph, 0) + len(triples)
+    return counts
+
+
+def stored_counts(query_url: str, graphs: list[str]) -> dict[str, int]:
+    counts = {}
+    for graph in graphs:
+        answer = httpx.post(
+            query_url,
+            data={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=60,
+        )
+        answer.raise_for_status()
+        counts[graph] = int(answer.json()["results"]["bindings"][0]["n"]["value"])
+    return counts
+
+
+def test_load_into_the_oxigraph_server_replaces_every_graph(oxigraph_path: Path, tmp_path: Path) -> None:
+    server = OxigraphServer(oxigraph_path, tmp_path / "store", read_only=False)
+    server.start()
+    try:
+        expected = expected_counts()
+        for _ in range(2):  # the second load replaces: the counts stay the same
+            done = load(server.graph_store_url)
+            assert done.returncode == 0, done.stderr
+            assert f"loaded {len(expected)} graphs" in done.stdout
+            assert stored_counts(server.query_url, sorted(expected)) == expected
+    finally:
+        server.stop()
+
+
+@pytest.mark.virtuoso
+def test_load_into_virtuoso_with_digest_auth(virtuoso_paths: tuple[Path, Path], tmp_path: Path) -> None:
+    server = VirtuosoServer(virtuoso_paths, tmp_path / "virtuoso")
+    server.start()
+    try:
+        crud = f"{server.base_url}/sparql-graph-crud-auth"
+        refused = load(crud, "dba", "wrong")
+        assert refused.returncode == 2
+        [line] = refused.stderr.strip().splitlines()
+        assert "HTTP 401" in line
+        assert "COOPKG_REMOTE_USER" in line
+        assert "wrong" not in line
+        expected = expected_counts()
+        for _ in range(2):
+            done = load(crud, "dba", DBA_PASSWORD)
+            assert done.returncode == 0, done.stderr
+            assert stored_counts(server.query_url, sorted(expected)) == expected
+    finally:
+        server.stop()
+
+
+def test_an_unreachable_store_is_one_line_and_exit_2() -> None:
+    done = load("http://127.0.0.1:9/store")
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("coopkg load: The Graph Store http://127.0.0.1:9/store cannot be reached")
