@@ -23,6 +23,7 @@ from rdflib.plugins.sparql import prepareQuery
 from coopkg.queries import default_registry
 from coopkg.queries.registry import NamedQuery
 from coopkg.sparql.text import where_brace
+from search_index_queries import is_search_index_query
 
 HOSTILE_TEXTS = [
     '" } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o } #',
@@ -118,7 +119,8 @@ def run_named(client: TestClient, recorder: Recorder, name: str, params: dict[st
     recorder.take()
     answer = client.get(f"/api/queries/{name}", params=params, headers={"Accept": "application/json"})
     assert answer.status_code == 200, answer.text
-    return recorder.take()
+    # The search index rebuilds in the background when the data version changes: its reads are not ours.
+    return [sent for sent in recorder.take() if not is_search_index_query(sent)]
 
 
 @pytest.mark.parametrize("text", HOSTILE_TEXTS)
