@@ -73,12 +73,14 @@ async def describe_service(request: Request, store: Store, allowlist: ServiceAll
         ox.Triple(dataset, _sd("defaultGraph"), default),
         ox.Triple(default, RDF_TYPE, _sd("Graph")),
     ]
-    for index, row in enumerate(graphs.rows):
+    # Some engines (Virtuoso) answer the graph listing with rows that leave ?g unbound: skip those.
+    names = [row["g"] for row in graphs.rows if isinstance(row.get("g"), ox.NamedNode)]
+    for index, name in enumerate(names):
         named = ox.BlankNode(f"graph{index}")
         triples += [
             ox.Triple(dataset, _sd("namedGraph"), named),
             ox.Triple(named, RDF_TYPE, _sd("NamedGraph")),
-            ox.Triple(named, _sd("name"), row["g"]),
+            ox.Triple(named, _sd("name"), name),
         ]
     body = ox.serialize(triples, format=_SD_FORMATS[media_type], prefixes={"sd": SD, "format": FORMATS})
     content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
