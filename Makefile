@@ -28,13 +28,14 @@ serve: $(BIN)/python assets
 # Debian's Chromium (and CJK fonts, so Chinese text renders) for the browser tests: a test tool's own
 # browser download cannot work here. Debian's Virtuoso 7 for the remote-store tests: they start their own
 # server on free loopback ports, so the package's own service (ports 1111, 8890) is stopped if it started.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk virtuoso-opensource
+# wrk, the load generator of bench/run.py, for the benchmark harness's live test.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk virtuoso-opensource wrk
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	    invoke-rc.d virtuoso-opensource-7 stop >/dev/null 2>&1 || true; \
-	  else echo "missing Debian packages:$$missing (browser and Virtuoso tests will be skipped)"; fi; fi
+	  else echo "missing Debian packages:$$missing (browser, Virtuoso and wrk tests will be skipped)"; fi; fi
 
 # The sdist and the wheel (built from the sdist) in dist/; the version is api/coopkg/__init__.py's.
 dist: $(BIN)/python assets
