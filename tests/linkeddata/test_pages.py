@@ -91,7 +91,7 @@ def test_commitment_page_bilingual_with_highlighted_quote(client: TestClient) ->
     text = item.all_text
     assert "支持中国环境与发展国际合作委员会和中欧水资源交流平台。" in text
     assert "Unofficial" in text
-    assert item.having("p", **{"class": "text-zh", "lang": "zh"})
+    assert item.having("p", **{"class": "text-source", "lang": "zh"})
     assert item.having("p", **{"class": "text-en", "lang": "en"})
     assert "Environment and water resources" in text  # area
     assert "China Council for International Cooperation on Environment and Development" in text  # agency

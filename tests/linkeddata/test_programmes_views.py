@@ -30,7 +30,7 @@ def _commitment(
         section_order=1,
         order=n,
         notation=None,
-        text_zh=text,
+        text=text,
         text_en=en,
         mechanism=bool(more.get("standing")),
         frequency=None,

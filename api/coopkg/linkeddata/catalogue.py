@@ -37,8 +37,8 @@ class Commitment:
     section_order: int
     order: int
     notation: str | None
-    text_zh: str
-    text_en: str | None
+    text: str  # the source's own words, in `text_lang`
+    text_en: str | None  # our English rendering (only where the source is not English)
     mechanism: bool
     frequency: str | None
     stated_as: str | None
@@ -47,7 +47,7 @@ class Commitment:
     agencies: tuple[str, ...]
     alignments: tuple[Alignment, ...] = ()
     standing: str | None = None  # the standing mechanism (id:mechanism/...) a mechanism holds
-    text_lang: str = "zh"  # the language of the source's own text (`text_zh` holds it whatever it is)
+    text_lang: str = "zh"  # the language of the source's own text (its language tag; a source states it)
 
     @property
     def goals(self) -> frozenset[int]:
@@ -81,6 +81,7 @@ class Programme:
     basis: str | None
     document: str | None
     file: str | None  # the source text, relative to the data folder
+    language: str | None = None  # the source document's language (dct:language), when stated
 
 
 @dataclass
@@ -204,7 +205,7 @@ async def load(store: Store) -> Catalogue:
             section_order=_int(row, "sectionOrder") or 0,
             order=_int(row, "order") or 0,
             notation=_text(row, "notation"),
-            text_zh=_text(row, "textZh") or "",
+            text=_text(row, "text") or "",
             text_en=_text(row, "textEn"),
             mechanism=_flag(row, "mechanism") is True,
             frequency=_text(row, "frequency"),
@@ -214,7 +215,7 @@ async def load(store: Store) -> Catalogue:
             agencies=_iris(row, "agencies"),
             alignments=tuple(sorted(by_commitment.get(iri, []), key=lambda a: a.iri)),
             standing=_text(row, "standing"),
-            text_lang=_language(row, "textZh") or "zh",
+            text_lang=_language(row, "text") or "zh",
         )
         for row in commitments.rows
     ]
@@ -248,6 +249,7 @@ async def load(store: Store) -> Catalogue:
             basis=_text(row, "basis"),
             document=_text(row, "document"),
             file=_text(row, "file"),
+            language=_text(row, "language"),
         )
         for row in programmes.rows
         if (programme_iri := _text(row, "programme")) is not None

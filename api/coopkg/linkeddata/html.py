@@ -26,6 +26,7 @@ from coopkg.linkeddata.views import (
     property_rows,
     related_commitments,
     source_span,
+    titles,
 )
 from coopkg.queries import NamedQuery, QueryRegistry, bind, inline_values
 from coopkg.rdf.namespaces import DEF, ID, ONTOLOGY, PREFIXES, RDF_TYPE, SDG, compact, local_href
@@ -194,7 +195,8 @@ async def source(
         context
         | {
             "iri": iri,
-            "title_zh": catalogue.label(iri, "zh"),
+            "titles": titles(catalogue, iri, programme.language if programme else None),
+            "source_lang": programme.language if programme else None,  # unknown: no lang claimed
             "raw_href": f"{local_href(iri)}.txt",
             "before": before,
             "after": after,

@@ -46,6 +46,8 @@ _WORDS: dict[str, tuple[str, str]] = {  # key -> (en, zh)
     ),
     "diagram": ("Sections, areas and frameworks", "章节、合作领域与框架"),
     "source_zh": ("Source text (Chinese)", "原文（中文）"),
+    "source_en": ("Source text (English)", "原文（英文）"),
+    "source_other": ("Source text", "原文"),
     "rendering_en": ("English rendering", "英文译文"),
     "unofficial": (
         "Unofficial: our translation, not an official text of either party.",

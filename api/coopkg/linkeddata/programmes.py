@@ -14,7 +14,7 @@ from coopkg.errors import InvalidParameter, NotFound
 from coopkg.linkeddata.catalogue import Catalogue, Commitment
 from coopkg.linkeddata.i18n import Lang
 from coopkg.linkeddata.svg import heatmap, programme_areas, programme_commitments
-from coopkg.linkeddata.views import CommitmentView, Labeller, Link, programmes_with_commitments
+from coopkg.linkeddata.views import CommitmentView, Labeller, Link, Title, programmes_with_commitments, titles
 from coopkg.rdf.namespaces import ID
 
 PROGRAMME_PREFIX = f"{ID}programme/"
@@ -24,8 +24,7 @@ PROGRAMME_PREFIX = f"{ID}programme/"
 class ProgrammeSummary:
     link: Link
     slug: str
-    label_zh: str
-    label_en: str
+    titles: list[Title]  # its name in each language it has one, the source's language first
     period: str | None
     parties: list[Link]
     predecessor: Link | None
@@ -64,8 +63,7 @@ def summary(catalogue: Catalogue, programme: str, lang: Lang) -> ProgrammeSummar
     return ProgrammeSummary(
         link=labeller.link(programme),
         slug=slug_of(programme),
-        label_zh=catalogue.label(programme, "zh"),
-        label_en=catalogue.label(programme, "en"),
+        titles=titles(catalogue, programme, facts.language if facts else None),
         period=period,
         parties=[labeller.link(p) for p in facts.parties] if facts else [],
         predecessor=labeller.link(predecessor) if predecessor else None,
@@ -185,7 +183,7 @@ def programme_iri(value: str, catalogue: Catalogue) -> str:
 
 def _texts(commitment: Commitment) -> similarity.Text:
     """The source's own text in its language, and our English rendering where the source is not English."""
-    texts = {commitment.text_lang: commitment.text_zh}
+    texts = {commitment.text_lang: commitment.text}
     if commitment.text_en:
         texts.setdefault("en", commitment.text_en)
     return similarity.Text(commitment.iri, texts)

@@ -6,7 +6,7 @@ use), never at module level.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,7 +41,7 @@ class Alternate:
 
 
 class Site:
-    def __init__(self, data_dir: Path | None = None) -> None:
+    def __init__(self, data_dirs: Sequence[Path] = ()) -> None:
         self.templates = Environment(
             loader=PackageLoader("coopkg", "templates"),
             autoescape=select_autoescape(("html",), default=True),
@@ -54,7 +54,9 @@ class Site:
         # Comparisons of two programmes by (left, right, lang): the text matching is the costly part, and the
         # page cache is keyed on the whole query string, which a client can vary at will.
         self.comparisons: VersionedCache[ComparisonView] = VersionedCache(256)
-        self._data_dir = data_dir
+        # Where source texts are looked up (coop:sourceFile is relative to a data folder): the folders served
+        # with --data, then the shipped data.
+        self._data_dirs = [*data_dirs, resources.data_dir()]
         self._texts: dict[str, str | None] = {}
 
     async def catalogue(self, store: Store) -> Catalogue:
@@ -69,15 +71,15 @@ class Site:
         return self._texts[relative]
 
     def _read(self, relative: str) -> str | None:
-        base = (self._data_dir or resources.data_dir()).resolve()
-        path = (base / relative).resolve()
-        if (
-            not path.is_relative_to(base) or not path.is_file()
-        ):  # a file name from the data, kept inside data/
-            return None
-        # newline="" keeps line endings as they are: offsets count code points of the file unchanged.
-        with path.open(encoding="utf-8", newline="") as handle:
-            return handle.read()
+        for folder in self._data_dirs:
+            base = folder.resolve()
+            path = (base / relative).resolve()
+            if not path.is_relative_to(base) or not path.is_file():  # a name from the data, kept inside it
+                continue
+            # newline="" keeps line endings as they are: offsets count code points of the file unchanged.
+            with path.open(encoding="utf-8", newline="") as handle:
+                return handle.read()
+        return None
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:
         return self.templates.get_template(name).render(**context)

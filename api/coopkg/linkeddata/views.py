@@ -47,8 +47,9 @@ class CommitmentView:
     iri: str
     href: str
     notation: str | None
-    text_zh: str
-    text_en: str | None
+    text: str  # the source's own words
+    text_lang: str  # their language (the `lang` attribute)
+    text_en: str | None  # our unofficial English rendering; None where the source is English
     mechanism: bool
     section: Link
     areas: list[Link]
@@ -120,8 +121,9 @@ class Labeller:
             iri=commitment.iri,
             href=_with_lang(local_href(commitment.iri), self.lang),
             notation=commitment.notation,
-            text_zh=commitment.text_zh,
-            text_en=commitment.text_en,
+            text=commitment.text,
+            text_lang=commitment.text_lang,
+            text_en=None if commitment.text_lang == "en" else commitment.text_en,
             mechanism=commitment.mechanism,
             section=self.link(commitment.section),
             areas=[self.link(iri) for iri in commitment.areas],
@@ -141,11 +143,25 @@ def _with_lang(href: str, lang: str) -> str:
     return f"{path}{joiner}lang={lang}{hash_mark}{fragment}"
 
 
+@dataclass(frozen=True)
+class Title:
+    text: str
+    lang: str
+
+
+def titles(catalogue: Catalogue, iri: str, first: str | None) -> list[Title]:
+    """The zh and en labels `iri` really has (never one language's fallback tagged as the other), the
+    language `first` (a programme's source language) leading; the IRI's last segment when it has none."""
+    order = sorted(("zh", "en"), key=lambda lang: lang != first)
+    found = [Title(catalogue.label(iri, lang), lang) for lang in order if catalogue.has_label(iri, lang)]
+    unique = [t for i, t in enumerate(found) if t.text not in {f.text for f in found[:i]}]
+    return unique or [Title(compact(iri), "en")]
+
+
 @dataclass
 class ProgrammeView:
     link: Link
-    label_zh: str
-    label_en: str
+    titles: list[Title]  # its name in each language it has one, the source's language first
     parties: list[Link]
     period: str | None
     predecessor: Link | None
@@ -184,8 +200,7 @@ def programme_view(catalogue: Catalogue, programme: str, lang: Lang) -> Programm
         period = f"{facts.begin}–{facts.end}"
     return ProgrammeView(
         link=labeller.link(programme),
-        label_zh=catalogue.label(programme, "zh"),
-        label_en=catalogue.label(programme, "en"),
+        titles=titles(catalogue, programme, facts.language if facts else None),
         parties=[labeller.link(p) for p in facts.parties] if facts else [],
         period=period,
         predecessor=labeller.link(facts.predecessor) if facts and facts.predecessor else None,

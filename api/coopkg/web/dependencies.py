@@ -62,7 +62,7 @@ def site(request: Request) -> Site:
     existing = getattr(state, "linkeddata_site", None)
     if isinstance(existing, Site):
         return existing
-    created = Site()
+    created = Site([path for path in settings(request).data if path.is_dir()])  # texts of --data folders
     state.linkeddata_site = created
     return created
 

@@ -46,6 +46,7 @@ _COMMITMENT_EXAMPLE = {
         "zh": "定期举行双边经贸联委会。",
         "en": "Hold the bilateral Joint Economic and Trade Commission...",
     },
+    "textLanguage": "zh",
     "englishOfficial": False,
     "section": {
         "id": f"{ID}programme/cn-dk-green-2023-2026/section/04",
