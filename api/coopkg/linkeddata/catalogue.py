@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from coopkg.linkeddata.sparql_files import query_text
 from coopkg.rdf.namespaces import RDFS_LABEL, SDG
 from coopkg.store.base import Row, Store
+from coopkg.store.paging import select_all
 
 Labels = dict[str, str]  # language tag -> text
 
@@ -177,16 +178,17 @@ def _iris(row: Row, name: str) -> tuple[str, ...]:
 
 
 async def load(store: Store) -> Catalogue:
-    """Run the catalogue's five queries (concurrently) and assemble it."""
+    """Run the catalogue's five queries (concurrently, each read whole however small the row cap) and
+    assemble it."""
     commitments, alignments, things, labels, programmes = await asyncio.gather(
-        store.select(query_text("catalogue-commitments")),
-        store.select(query_text("catalogue-alignments")),
-        store.select(query_text("catalogue-things")),
-        store.select(query_text("catalogue-labels")),
-        store.select(query_text("catalogue-programmes")),
+        select_all(store, query_text("catalogue-commitments")),
+        select_all(store, query_text("catalogue-alignments")),
+        select_all(store, query_text("catalogue-things")),
+        select_all(store, query_text("catalogue-labels")),
+        select_all(store, query_text("catalogue-programmes")),
     )
     by_commitment: dict[str, list[Alignment]] = defaultdict(list)
-    for row in alignments.rows:
+    for row in alignments:
         goal = _text(row, "goal")
         by_commitment[_text(row, "commitment") or ""].append(
             Alignment(
@@ -217,7 +219,7 @@ async def load(store: Store) -> Catalogue:
             standing=_text(row, "standing"),
             text_lang=_language(row, "text") or "zh",
         )
-        for row in commitments.rows
+        for row in commitments
     ]
     catalogue_things = {
         thing_iri: Thing(
@@ -229,16 +231,23 @@ async def load(store: Store) -> Catalogue:
             part_of=_text(row, "partOf"),
             areas=_iris(row, "areas"),
         )
-        for row in things.rows
+        for row in things
         if (thing_iri := _text(row, "thing")) is not None
     }
     rdfs_labels: dict[str, Labels] = defaultdict(dict)
     pref_labels: dict[str, Labels] = defaultdict(dict)
-    for row in labels.rows:
+    for row in labels:
         thing, label, prop = row.get("thing"), row.get("label"), _text(row, "property")
         if isinstance(thing, ox.NamedNode) and isinstance(label, ox.Literal) and label.language:
             table = rdfs_labels if prop == RDFS_LABEL else pref_labels
-            table[thing.value].setdefault(label.language.split("-")[0].lower(), label.value)
+            labelled, lang = table[thing.value], label.language.split("-")[0].lower()
+            # Several labels in one language: the longest, whatever order the rows came in (the UN SDG KOS
+            # gives some targets a cut-off second prefLabel, such as "By 2030,d" beside 12.3's full text).
+            if lang not in labelled or (len(label.value), label.value) > (
+                len(labelled[lang]),
+                labelled[lang],
+            ):
+                labelled[lang] = label.value
     catalogue_programmes = {
         programme_iri: Programme(
             iri=programme_iri,
@@ -251,7 +260,7 @@ async def load(store: Store) -> Catalogue:
             file=_text(row, "file"),
             language=_text(row, "language"),
         )
-        for row in programmes.rows
+        for row in programmes
         if (programme_iri := _text(row, "programme")) is not None
     }
     return Catalogue(listed, catalogue_things, dict(rdfs_labels), dict(pref_labels), catalogue_programmes)

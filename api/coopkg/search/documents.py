@@ -20,7 +20,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from coopkg.sparql.text import where_brace
-from coopkg.store.base import Row, SelectResult, Store
+from coopkg.store.base import Row, Store
+from coopkg.store.paging import select_all
 
 _DIR = Path(__file__).resolve().parent / "sparql"
 _FIRST_GROUP = 64  # programmes per question at first (the shipped graph: one question each)
@@ -90,23 +91,6 @@ def with_values(query: str, programmes: Sequence[str]) -> str:
     return f"{query[:brace]}\n  VALUES ?programme {{ {terms} }}{query[brace:]}"
 
 
-async def _select_all(store: Store, query: str) -> list[Row]:
-    """Every row of `query`, reading ordered pages when the store cuts the answer."""
-    first = await store.select(query)
-    if not first.truncated:
-        return first.rows
-    page = len(first.rows)
-    if page == 0:
-        raise RuntimeError("the store cut an answer at 0 rows")
-    ordered = f"{query}\nORDER BY {' '.join('?' + v for v in first.variables)}"
-    rows: list[Row] = []
-    while True:
-        result: SelectResult = await store.select(f"{ordered}\nLIMIT {page} OFFSET {len(rows)}")
-        rows.extend(result.rows)
-        if len(result.rows) < page:
-            return rows
-
-
 async def _per_programme(store: Store, query: str, programmes: Sequence[str]) -> list[Row]:
     """Rows of a programme-scoped `query` for all `programmes`, asked in groups small enough not to be cut."""
     limit = asyncio.Semaphore(_CONCURRENT)
@@ -117,7 +101,7 @@ async def _per_programme(store: Store, query: str, programmes: Sequence[str]) ->
         if not result.truncated:
             return result.rows
         if len(group) == 1:
-            return await _select_all(store, with_values(query, group))
+            return await select_all(store, with_values(query, group))
         middle = len(group) // 2
         halves = await asyncio.gather(ask(group[:middle]), ask(group[middle:]))
         return halves[0] + halves[1]
@@ -130,7 +114,7 @@ async def _per_programme(store: Store, query: str, programmes: Sequence[str]) ->
 async def read_documents(store: Store) -> list[Document]:
     """Every document to index, read from `store` (a handful of queries; see the module docstring)."""
     things: dict[str, _Thing] = {}
-    for row in await _select_all(store, query_text("search-things")):
+    for row in await select_all(store, query_text("search-things")):
         iri, kind = _value(row, "thing"), _value(row, "kind")
         if iri is None or kind is None:
             continue
