@@ -311,12 +311,9 @@ class WorkerPool:
         timeout: float,
         *,
         raw: bool = False,
-        reading: asyncio.Future[Any] | None = None,
     ) -> Any:
         try:
             async with asyncio.timeout_at(deadline):
-                if reading is not None:
-                    return await reading
                 return await (read_bytes(item.reader) if raw else read_object(item.reader))
         except TimeoutError:
             self._discard(item, "timed out", stopped=True)
@@ -325,6 +322,8 @@ class WorkerPool:
                 "limit of this endpoint (COOPKG_QUERY_TIMEOUT); make it more selective or add a LIMIT."
             ) from None
         except (asyncio.IncompleteReadError, OSError):
+            if item not in self._all:  # the pool stopped it (a light query past its time): no post-mortem
+                raise WorkerDied("The query's worker was stopped.") from None
             code = await self._exit_code(item)
             self._discard(item, f"died, exit code {code}")
             raise WorkerDied(
@@ -365,19 +364,24 @@ class WorkerPool:
         while True:
             item, heavy = await self._take(client, heavy, deadline, again, key)
             item.holding = _Holding(client, key, heavy, loop.time())
+            light = None if heavy else _LightTime(self, item, deadline)
             try:
                 write_object(item.writer, job)
-                reading = asyncio.ensure_future(read_object(item.reader))
-                if not heavy and not await self._within_light_time(item, reading, deadline):
+                message = await self._receive(item, deadline, timeout)
+            except WorkerDied:
+                if light is not None and light.stopped:
                     heavy = again = True  # stopped to free the kept worker: queue it again, as heavy
                     continue
-                message = await self._receive(item, deadline, timeout, reading=reading)
+                raise
             except asyncio.CancelledError:
                 self._discard(item, "request cancelled")
                 raise
             except (OSError, RuntimeError):  # the transport is closed or broken
                 self._discard(item, "socket broken")
                 raise WorkerDied("The query engine was unavailable; it has been restarted, retry.") from None
+            finally:
+                if light is not None:
+                    light.cancel()
             break
         if message[0] == "error":
             self._release(item)
@@ -417,25 +421,38 @@ class WorkerPool:
             self.queue.finished(heavy)
             self._discard(item, "died while idle")
 
-    async def _within_light_time(self, item: _Worker, reading: asyncio.Future[Any], deadline: float) -> bool:
-        """Wait for a light query's first answer for `light_time`. Past it the query is heavy: it goes on
-        if a heavy place is free; otherwise it is stopped (its worker replaced) and False is returned."""
-        loop = asyncio.get_running_loop()
+
+class _LightTime:
+    """The light query on `item` may hold its worker for `light_time`; past it, it is heavy.
+
+    A timer, not a task: the answer is awaited directly (a task and `asyncio.wait` per query cost the web
+    process about 40 µs of CPU per query, a quarter of the store hop's; docs/benchmarks.md). When the
+    timer fires first, the query goes on if a heavy place is free; otherwise its worker is stopped (and
+    replaced), the awaiting read ends with WorkerDied, and `stopped` tells the caller to queue it again as
+    heavy."""
+
+    def __init__(self, pool: WorkerPool, item: _Worker, deadline: float) -> None:
         assert item.holding is not None
-        until = min(deadline, item.holding.since + self.light_time)
-        try:
-            await asyncio.wait({reading}, timeout=max(0.0, until - loop.time()))
-        except asyncio.CancelledError:
-            reading.cancel()
-            raise
-        if reading.done() or until >= deadline:
-            return True
-        if self.queue.promote():
-            item.holding.heavy = True
-            return True
-        reading.cancel()
-        self._discard(item, "a query predicted cheap ran long; queued again as heavy", stopped=True)
-        return False
+        self.pool = pool
+        self.item = item
+        self.stopped = False
+        until = item.holding.since + pool.light_time
+        # Past the deadline the time limit stops it anyway: no light-time decision to take.
+        self._timer = None if until >= deadline else asyncio.get_running_loop().call_at(until, self._over)
+
+    def _over(self) -> None:
+        holding = self.item.holding
+        if holding is None or holding.heavy:  # answered meanwhile, or already counted heavy
+            return
+        if self.pool.queue.promote():
+            holding.heavy = True
+            return
+        self.stopped = True
+        self.pool._discard(self.item, "a query predicted cheap ran long; queued again as heavy", stopped=True)
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
 
 
 async def _once(body: bytes) -> AsyncIterator[bytes]:
