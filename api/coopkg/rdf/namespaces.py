@@ -75,9 +75,14 @@ def local_href(iri: str) -> str:
     return iri
 
 
+# Namespaces that start with another (sdgo: inside sdg:) must be tried first.
+_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
 def compact(iri: str) -> str:
-    """`prefix:local` when a known namespace starts `iri`, else the IRI itself."""
-    for prefix, namespace in PREFIXES.items():
+    """`prefix:local` when a known namespace starts `iri` (the longest that does: `sdgo:Goal`, not
+    `sdg:ontology#Goal`), else the IRI itself."""
+    for prefix, namespace in _LONGEST_FIRST:
         if iri.startswith(namespace) and len(iri) > len(namespace):
             local = iri[len(namespace) :]
             if "/" not in local or prefix in ("id", "sdg"):
