@@ -1,9 +1,10 @@
 """`coopkg load --to URL`: push the built dataset (every named graph) into a store's Graph Store endpoint.
 
 Credentials come from the environment (COOPKG_REMOTE_USER, COOPKG_REMOTE_PASSWORD), never the command line,
-so they stay out of shell history and process lists. Each graph is replaced with one PUT; the VoID graph
-(`id:graph/meta`) goes last, so gateways in front of the store see the new data version only once every graph
-is in (docs/remote-backend.md). Exit 0 loaded, 2 unusable input or a refusing store (one line on stderr).
+so they stay out of shell history and process lists. Each graph is replaced with one PUT; graphs of an earlier
+load that the data no longer has are deleted; the VoID graph (`id:graph/meta`) goes last, so gateways in front
+of the store see the new data version only once every graph is in (docs/remote-backend.md). Exit 0 loaded, 2
+unusable input or a refusing store (one line on stderr).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def command(url: str, data_dir: Path | None) -> None:
     try:
         store = GraphStore(url, user=settings.remote_user, password=password)
         try:
-            loaded = store.replace(shipped_graphs(data_dir), progress)
+            replaced = store.replace(shipped_graphs(data_dir), progress)
         finally:
             store.close()
     except CoopkgError as error:
@@ -61,8 +62,14 @@ def command(url: str, data_dir: Path | None) -> None:
         sys.exit(UNUSABLE)
     if terminal:
         click.echo("\r\033[K", err=True, nl=False)
-    triples = sum(graph.triples for graph in loaded)
+    triples = sum(graph.triples for graph in replaced.loaded)
     click.echo(
-        f"loaded {len(loaded)} graphs, {triples} triples into {store.public_url} "
+        f"loaded {len(replaced.loaded)} graphs, {triples} triples into {store.public_url} "
         f"in {time.monotonic() - started:.1f} s"
     )
+    if replaced.removed:
+        click.echo(
+            f"removed {len(replaced.removed)} graphs the data no longer has: {', '.join(replaced.removed)}"
+        )
+    for note in replaced.notes:
+        click.echo(f"coopkg load: warning: {note}", err=True)
