@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "remot
 from virtuoso_server import VirtuosoServer, free_port, virtuoso_binaries
 
 import named as named_queries  # bench/ is a folder of scripts, not a package
+import servers
 import workloads
 
 BENCH = Path(__file__).resolve().parent
@@ -92,7 +93,8 @@ def start_gateway(
     started = time.monotonic()
     process = subprocess.Popen(
         [COOPKG, "serve", *args],
-        env={**os.environ, **env, "COOPKG_HOST": "127.0.0.1", "COOPKG_PORT": str(port)},
+        # One benchmarking client must not run into the per-client limits (as in bench/run.py).
+        env={**os.environ, **servers.UNLIMITED, **env, "COOPKG_HOST": "127.0.0.1", "COOPKG_PORT": str(port)},
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
