@@ -39,7 +39,7 @@ class Commitment:
     order: int
     notation: str | None
     text: str  # the source's own words, in `text_lang`
-    text_en: str | None  # our English rendering (only where the source is not English)
+    text_en: str | None  # our English rendering; None where the source is English (set once, here)
     mechanism: bool
     frequency: str | None
     stated_as: str | None
@@ -208,7 +208,8 @@ async def load(store: Store) -> Catalogue:
             order=_int(row, "order") or 0,
             notation=_text(row, "notation"),
             text=_text(row, "text") or "",
-            text_en=_text(row, "textEn"),
+            # Our English rendering exists only beside a source that is not English.
+            text_en=_text(row, "textEn") if _language(row, "text") != "en" else None,
             mechanism=_flag(row, "mechanism") is True,
             frequency=_text(row, "frequency"),
             stated_as=_text(row, "statedAs"),

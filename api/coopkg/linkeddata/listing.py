@@ -146,7 +146,7 @@ def commitment_json(catalogue: Catalogue, commitment: Commitment) -> dict[str, A
         "notation": commitment.notation,
         # The source's own words under their language tag, and our English rendering where it is not English.
         "text": {commitment.text_lang: commitment.text}
-        | ({"en": commitment.text_en} if commitment.text_en and commitment.text_lang != "en" else {}),
+        | ({"en": commitment.text_en} if commitment.text_en else {}),
         "textLanguage": commitment.text_lang,
         "englishOfficial": commitment.text_lang == "en",
         "programme": ref(catalogue, commitment.programme),
@@ -199,7 +199,7 @@ def commitments_csv(items: list[Commitment]) -> str:
                 c.notation or "",
                 c.text,
                 c.text_lang,
-                (c.text_en or "") if c.text_lang != "en" else "",
+                c.text_en or "",
                 " ".join(c.areas),
                 "true" if c.mechanism else "false",
                 c.frequency or "",

@@ -123,7 +123,7 @@ class Labeller:
             notation=commitment.notation,
             text=commitment.text,
             text_lang=commitment.text_lang,
-            text_en=None if commitment.text_lang == "en" else commitment.text_en,
+            text_en=commitment.text_en,
             mechanism=commitment.mechanism,
             section=self.link(commitment.section),
             areas=[self.link(iri) for iri in commitment.areas],

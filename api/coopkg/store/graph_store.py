@@ -153,21 +153,26 @@ class GraphStore:
         answer = self._request("GET", GRAPH_META, None, auth)
         if answer.status_code == 404 or (answer.status_code == 200 and not answer.content.strip()):
             return set()
+        if answer.status_code != 200:
+            return self._unread(notes, f"HTTP {answer.status_code}")
         media_type = answer.headers.get("content-type", "").split(";")[0].strip()
         # N-Triples was asked for; a store may answer Turtle (a superset) or name the type its own way.
         rdf_format = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
         try:
-            if answer.status_code != 200:
-                raise ValueError(f"HTTP {answer.status_code}")
             triples = list(ox.parse(answer.content, format=rdf_format))
-        except (SyntaxError, ValueError) as error:
-            notes.append(
-                f"the store's current VoID graph could not be read ({error}): graphs of earlier loads that "
-                "the data no longer has, if any, were left in place"
-            )
-            return set()
+        except SyntaxError as error:
+            return self._unread(notes, str(error))
         return {
             quad.object.value
             for quad in triples
             if quad.predicate == _VOID_SUBSET and isinstance(quad.object, ox.NamedNode)
         }
+
+    @staticmethod
+    def _unread(notes: list[str], problem: str) -> set[str]:
+        """Nothing is deleted when the previous VoID graph cannot be read: said, not guessed."""
+        notes.append(
+            f"the store's current VoID graph could not be read ({problem}): graphs of earlier loads that the "
+            "data no longer has, if any, were left in place"
+        )
+        return set()
