@@ -127,3 +127,72 @@ def test_a_file_of_another_format_or_version_is_not_opened(shipped_store: ox.Sto
     assert built.path is not None
     with pytest.raises(ValueError, match="another format or data version"):
         SearchIndex.open(built.path, "v2")
+
+
+def test_documents_read_a_programme_at_a_time_are_the_documents_read_at_once(
+    invented_store: ox.Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several programmes (the shipped one and the invented ones): one batch per programme gives the same
+    documents as one batch for all of them, each document once."""
+    from coopkg.search import documents
+
+    store = InProcessStore(invented_store, version="a", max_rows=100_000)
+    together = _documents(store)
+    batches: list[list[documents.Document]] = []
+
+    async def read() -> None:
+        async for batch in documents.document_batches(store):
+            batches.append(batch)
+
+    monkeypatch.setattr(documents, "_FIRST_GROUP", 1)
+    asyncio.run(read())
+    programmes = {iri for iri, kind, *_ in together if kind == "programme"}
+    assert len(programmes) >= 3
+    assert len(batches) == 1 + len(programmes)  # the shared things, then one per programme
+    one_by_one = [document for batch in batches for document in batch]
+    assert len({d.iri for d in one_by_one}) == len(one_by_one)
+    assert _documents(store) == together
+    assert (
+        sorted(
+            (d.iri, d.kind, tuple(sorted(d.zh)), tuple(sorted(d.en)), frozenset(d.facets)) for d in one_by_one
+        )
+        == together
+    )
+
+
+def test_an_index_written_in_batches_answers_as_one_written_at_once(shipped_store: ox.Store) -> None:
+    from coopkg.search.index import IndexWriter
+
+    documents = asyncio.run(read_documents(InProcessStore(shipped_store, version="a")))
+    at_once = SearchIndex.build(documents, "a")
+    writer = IndexWriter()
+    for start in range(0, len(documents), 5):
+        writer.add(documents[start : start + 5])
+    in_batches = writer.finish("a")
+    assert len(in_batches) == len(at_once) == len(documents)
+    for text in ("合作", "海绵城市", "water", "联合委员会"):
+        query = SearchQuery(text, per_page=100)
+        assert in_batches.search(query) == at_once.search(query)
+
+
+def test_a_build_that_fails_leaves_no_file_behind(shipped_store: ox.Store, tmp_path: Path) -> None:
+    from coopkg.search.index import IndexWriter
+
+    writer = IndexWriter(tmp_path / "index.sqlite")
+    writer.add(asyncio.run(read_documents(InProcessStore(shipped_store, version="a")))[:3])
+    assert len(list(tmp_path.iterdir())) == 1  # the scratch file, not yet the index
+    writer.discard()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_programmes_block_closes_the_where_group_whatever_its_strings_hold() -> None:
+    from coopkg.search.documents import with_values
+    from coopkg.sparql.text import where_close
+
+    query = 'SELECT ?x WHERE { ?x ?p "}" . { ?x ?q ?y } UNION { ?x ?r ?y } # }\n} ORDER BY ?x'
+    assert query[where_close(query)] == "}"
+    assert query[where_close(query) :].startswith("} ORDER BY")
+    bound = with_values(query, [P + "a", P + "b"])
+    assert bound.endswith(f"VALUES ?programme {{ <{P}a> <{P}b> }}\n}} ORDER BY ?x")
+    with pytest.raises(ValueError, match="not closed"):
+        where_close("SELECT ?x WHERE { ?x ?p ?o ")

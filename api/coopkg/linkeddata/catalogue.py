@@ -16,7 +16,6 @@ import pyoxigraph as ox
 from coopkg.linkeddata.sparql_files import query_text
 from coopkg.rdf.namespaces import RDFS_LABEL, SDG
 from coopkg.store.base import Row, Store
-from coopkg.store.paging import select_all
 
 Labels = dict[str, str]  # language tag -> text
 
@@ -181,11 +180,11 @@ async def load(store: Store) -> Catalogue:
     """Run the catalogue's five queries (concurrently, each read whole however small the row cap) and
     assemble it."""
     commitments, alignments, things, labels, programmes = await asyncio.gather(
-        select_all(store, query_text("catalogue-commitments")),
-        select_all(store, query_text("catalogue-alignments")),
-        select_all(store, query_text("catalogue-things")),
-        select_all(store, query_text("catalogue-labels")),
-        select_all(store, query_text("catalogue-programmes")),
+        store.select_all(query_text("catalogue-commitments")),
+        store.select_all(query_text("catalogue-alignments")),
+        store.select_all(query_text("catalogue-things")),
+        store.select_all(query_text("catalogue-labels")),
+        store.select_all(query_text("catalogue-programmes")),
     )
     by_commitment: dict[str, list[Alignment]] = defaultdict(list)
     for row in alignments:

@@ -1,30 +1,35 @@
 """What search indexes, read from a store through the store protocol (SPARQL answers), so the same code
 builds the index in front of the embedded store and of a remote one.
 
+The documents are read in batches, one group of programmes at a time (`document_batches`), so the gateway
+never holds the documents of the whole graph: the index takes each batch in and lets it go (at 1M triples in
+front of Virtuoso, reading them all at once peaked at 4 GB). The things every group refers to (programmes,
+parties, frameworks, agencies, SDG goals and targets) are read once, first; a group's sections and areas only
+while its commitments are indexed.
+
 Stores cut long answers at their row limit (`COOPKG_MAX_ROWS`). Programme-scoped queries (commitments, their
-links, sections, areas) are therefore asked for groups of programmes (a VALUES block of their IRIs): a group
-whose answer is cut is split in two and asked again, and a single programme whose answer is still cut is
-read in ordered pages. Nothing is sorted unless it has to be.
+links, sections, areas) are asked for groups of programmes (a VALUES block of their IRIs): a group whose
+answer is cut is split in two and asked again, and a single programme whose answer is still cut is read
+whole (`Store.select_all`). Nothing is sorted unless it has to be.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import ChainMap, defaultdict
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from coopkg.sparql.text import where_brace
+from coopkg.sparql.text import where_close
 from coopkg.store.base import Row, Store
-from coopkg.store.paging import select_all
 
 _DIR = Path(__file__).resolve().parent / "sparql"
-_FIRST_GROUP = 64  # programmes per question at first (the shipped graph: one question each)
+_FIRST_GROUP = 64  # programmes per question and batch (the shipped graph: one question each)
 _CONCURRENT = 4  # questions in flight at once (the embedded store has as many workers as settings say)
 _SDG = "http://metadata.un.org/sdg/"
 _GOAL = re.compile(r"http://metadata\.un\.org/sdg/([0-9]{1,2})(?:\.[0-9a-z]{1,2})?")
@@ -85,10 +90,15 @@ def goal_of(iri: str) -> int | None:
 
 
 def with_values(query: str, programmes: Sequence[str]) -> str:
-    """`query` with `VALUES ?programme { ... }` opening its WHERE group; IRIs as escaped N-Triples terms."""
-    brace = where_brace(query) + 1
+    """`query` with `VALUES ?programme { ... }` closing its WHERE group; IRIs as escaped N-Triples terms.
+
+    At the end, not the start: Virtuoso 7.2.5 ignores a VALUES block of several rows that opens a group
+    followed by a UNION (every programme's rows come back), and one that closes it joins as it should
+    (measured on the search queries; a trailing VALUES clause after the WHERE group fails there too).
+    """
+    brace = where_close(query)
     terms = " ".join(str(ox.NamedNode(iri)) for iri in programmes)
-    return f"{query[:brace]}\n  VALUES ?programme {{ {terms} }}{query[brace:]}"
+    return f"{query[:brace]}  VALUES ?programme {{ {terms} }}\n{query[brace:]}"
 
 
 async def _per_programme(store: Store, query: str, programmes: Sequence[str]) -> list[Row]:
@@ -101,7 +111,7 @@ async def _per_programme(store: Store, query: str, programmes: Sequence[str]) ->
         if not result.truncated:
             return result.rows
         if len(group) == 1:
-            return await select_all(store, with_values(query, group))
+            return await store.select_all(with_values(query, group))
         middle = len(group) // 2
         halves = await asyncio.gather(ask(group[:middle]), ask(group[middle:]))
         return halves[0] + halves[1]
@@ -111,10 +121,10 @@ async def _per_programme(store: Store, query: str, programmes: Sequence[str]) ->
     return [row for answer in answers for row in answer]
 
 
-async def read_documents(store: Store) -> list[Document]:
-    """Every document to index, read from `store` (a handful of queries; see the module docstring)."""
+async def _read_things(store: Store) -> dict[str, _Thing]:
+    """The things every programme may refer to (programmes, parties, frameworks, agencies, goals, targets)."""
     things: dict[str, _Thing] = {}
-    for row in await select_all(store, query_text("search-things")):
+    for row in await store.select_all(query_text("search-things")):
         iri, kind = _value(row, "thing"), _value(row, "kind")
         if iri is None or kind is None:
             continue
@@ -125,17 +135,24 @@ async def read_documents(store: Store) -> list[Document]:
         part_of = _value(row, "partOf")
         if part_of:
             thing.part_of.add(part_of)
-    programmes = sorted(iri for iri, thing in things.items() if thing.kind == "programme")
+    return things
+
+
+async def _read_group(
+    store: Store, programmes: Sequence[str], things: dict[str, _Thing], frameworks: Sequence[str]
+) -> list[Document]:
+    """The documents of some programmes' commitments, sections and areas."""
     commitments, links, parts = await asyncio.gather(
         _per_programme(store, query_text("search-commitments"), programmes),
         _per_programme(store, query_text("search-links"), programmes),
         _per_programme(store, query_text("search-parts"), programmes),
     )
+    local: dict[str, _Thing] = {}
     for row in parts:
         iri, kind, programme = _value(row, "thing"), _value(row, "kind"), _value(row, "programme")
-        if iri is None or kind is None:
+        if iri is None or kind is None or iri in things:
             continue
-        thing = things.setdefault(iri, _Thing(kind))
+        thing = local.setdefault(iri, _Thing(kind))
         if programme:
             thing.part_of.add(programme)
         label, lang = _value(row, "label"), _lang(row, "label")
@@ -146,13 +163,43 @@ async def read_documents(store: Store) -> list[Document]:
         commitment, link = _value(row, "commitment"), _value(row, "link")
         if commitment and link:
             linked[commitment].add(link)
+    # A commitment refers to the sections and areas of its own programme (the reader makes them so): this
+    # group's are looked up here and dropped with the group.
+    around = ChainMap(local, things)
+    documents = [_thing_document(iri, thing, around, frameworks) for iri, thing in local.items()]
+    return documents + _commitment_documents(commitments, linked, around, frameworks)
+
+
+async def document_batches(store: Store) -> AsyncIterator[list[Document]]:
+    """Every document to index, a group of programmes at a time (see the module docstring); the next group
+    is read while the caller indexes the one it was given."""
+    things = await _read_things(store)
     frameworks = sorted(iri for iri, thing in things.items() if thing.kind == "framework")
-    documents = [_thing_document(iri, thing, things, frameworks) for iri, thing in things.items()]
-    documents += _commitment_documents(commitments, linked, things, frameworks)
-    return documents
+    programmes = sorted(iri for iri, thing in things.items() if thing.kind == "programme")
+    yield [_thing_document(iri, thing, things, frameworks) for iri, thing in things.items()]
+    groups = [programmes[i : i + _FIRST_GROUP] for i in range(0, len(programmes), _FIRST_GROUP)]
+    following = asyncio.ensure_future(_read_group(store, groups[0], things, frameworks)) if groups else None
+    try:
+        for number in range(len(groups)):
+            assert following is not None
+            batch = await following
+            following = (
+                asyncio.ensure_future(_read_group(store, groups[number + 1], things, frameworks))
+                if number + 1 < len(groups)
+                else None
+            )
+            yield batch
+    finally:
+        if following is not None:
+            following.cancel()
 
 
-def _facets_of_link(link: str, things: dict[str, _Thing], frameworks: Sequence[str]) -> Iterable[str]:
+async def read_documents(store: Store) -> list[Document]:
+    """Every document to index at once (small graphs, tests and benchmarks; the gateway takes batches)."""
+    return [document async for batch in document_batches(store) for document in batch]
+
+
+def _facets_of_link(link: str, things: Mapping[str, _Thing], frameworks: Sequence[str]) -> Iterable[str]:
     kind = things[link].kind if link in things else None
     goal = goal_of(link)
     if goal is not None:
@@ -165,7 +212,7 @@ def _facets_of_link(link: str, things: dict[str, _Thing], frameworks: Sequence[s
 
 
 def _thing_document(
-    iri: str, thing: _Thing, things: dict[str, _Thing], frameworks: Sequence[str]
+    iri: str, thing: _Thing, things: Mapping[str, _Thing], frameworks: Sequence[str]
 ) -> Document:
     document = Document(iri, thing.kind, list(thing.labels.get("zh", ())), list(thing.labels.get("en", ())))
     for parent in sorted(thing.part_of):
@@ -186,7 +233,7 @@ def _thing_document(
 
 
 def _commitment_documents(
-    rows: list[Row], linked: dict[str, set[str]], things: dict[str, _Thing], frameworks: Sequence[str]
+    rows: list[Row], linked: dict[str, set[str]], things: Mapping[str, _Thing], frameworks: Sequence[str]
 ) -> list[Document]:
     documents: dict[str, Document] = {}
     for row in rows:

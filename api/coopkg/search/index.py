@@ -18,7 +18,7 @@ import os
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -77,18 +77,24 @@ class Results:
 
 
 class _Analyser:
-    """Analysis of one build, remembering each text's terms (labels recur on thousands of commitments)."""
+    """Analysis of one build, remembering the terms of labels (they recur on thousands of commitments); a
+    commitment's own text occurs once and is not remembered, so the memory stays that of the labels."""
 
     def __init__(self) -> None:
         self._memo: dict[str, tuple[str, str, tuple[str, ...]]] = {}
 
-    def __call__(self, text: str) -> tuple[str, str, tuple[str, ...]]:
+    @staticmethod
+    def _analyse(text: str) -> tuple[str, str, tuple[str, ...]]:
         """The text's words and Han characters as space-separated terms, and its distinct words."""
+        analysed = analysis.analyse(text)
+        return " ".join(analysed.words), " ".join(analysed.chars), tuple(dict.fromkeys(analysed.words))
+
+    def __call__(self, text: str, *, recurs: bool = True) -> tuple[str, str, tuple[str, ...]]:
+        if not recurs:
+            return self._memo.get(text) or self._analyse(text)
         found = self._memo.get(text)
         if found is None:
-            analysed = analysis.analyse(text)
-            found = (" ".join(analysed.words), " ".join(analysed.chars), tuple(dict.fromkeys(analysed.words)))
-            self._memo[text] = found
+            found = self._memo[text] = self._analyse(text)
         return found
 
 
@@ -98,45 +104,91 @@ def _connect(path: str, *, read_only: bool = False) -> sqlite3.Connection:
     return sqlite3.connect(path, check_same_thread=False)
 
 
-def _fill(connection: sqlite3.Connection, documents: Sequence[Document], version: str) -> None:
-    analyse = _Analyser()
-    connection.executescript(_SCHEMA)
-    connection.execute("PRAGMA journal_mode = OFF")  # a new file, renamed into place only when complete
-    connection.execute("PRAGMA synchronous = OFF")
-    docs, facets, terms = [], [], []
-    for number, document in enumerate(documents, start=1):
-        zh = [analyse(text) for text in document.zh]
-        en = [analyse(text) for text in document.en]
-        # The labels around a document count once each word: they place it, the text itself ranks it.
-        context = dict.fromkeys(word for text in document.context for word in analyse(text)[2])
-        docs.append(
-            (
-                number,
-                document.iri,
-                document.kind,
-                _SEPARATOR.join(document.zh),
-                _SEPARATOR.join(document.en),
-                document.notation,
-                document.programme,
+class IndexWriter:
+    """Fills a new index batch by batch (`add`), so the documents of a big graph never sit in memory all at
+    once; `finish` adds what needs every document (the facet index, FTS5's merge) and opens the index.
+    Blocking: call it from a worker thread, one call at a time."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self._scratch: str | None = None
+        if path is None:
+            self._connection = _connect(":memory:")
+        else:  # written aside, then renamed into place: a process never opens a half-written index
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, self._scratch = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+            os.close(handle)
+            self._connection = _connect(self._scratch)
+        self._connection.executescript(_SCHEMA)
+        self._connection.execute("PRAGMA journal_mode = OFF")  # a new file, renamed into place when complete
+        self._connection.execute("PRAGMA synchronous = OFF")
+        self._analyse = _Analyser()
+        self._count = 0
+
+    def add(self, documents: Iterable[Document]) -> None:
+        docs, facets, terms = [], [], []
+        for document in documents:
+            self._count += 1
+            number = self._count
+            recurs = document.kind != "commitment"  # a thing's labels recur as context; a text does not
+            zh = [self._analyse(text, recurs=recurs) for text in document.zh]
+            en = [self._analyse(text, recurs=recurs) for text in document.en]
+            # The labels around a document count once each word: they place it, the text itself ranks it.
+            context = dict.fromkeys(word for text in document.context for word in self._analyse(text)[2])
+            docs.append(
+                (
+                    number,
+                    document.iri,
+                    document.kind,
+                    _SEPARATOR.join(document.zh),
+                    _SEPARATOR.join(document.en),
+                    document.notation,
+                    document.programme,
+                )
             )
-        )
-        facets += [(facet, number) for facet in sorted({*document.facets, f"kind={document.kind}"})]
-        terms.append(
-            (
-                number,
-                " ".join(words for words, _, _ in zh),
-                " ".join(words for words, _, _ in en),
-                " ".join(context),
-                " ".join(chars for _, chars, _ in zh),
+            facets += [(facet, number) for facet in sorted({*document.facets, f"kind={document.kind}"})]
+            terms.append(
+                (
+                    number,
+                    " ".join(words for words, _, _ in zh),
+                    " ".join(words for words, _, _ in en),
+                    " ".join(context),
+                    " ".join(chars for _, chars, _ in zh),
+                )
             )
+        self._connection.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", docs)
+        self._connection.executemany("INSERT INTO facets VALUES (?, ?)", facets)
+        self._connection.executemany(
+            "INSERT INTO terms(rowid, zh, en, context, chars) VALUES (?, ?, ?, ?, ?)", terms
         )
-    connection.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", docs)
-    connection.executemany("INSERT INTO facets VALUES (?, ?)", facets)
-    connection.executemany("INSERT INTO terms(rowid, zh, en, context, chars) VALUES (?, ?, ?, ?, ?)", terms)
-    connection.execute("CREATE INDEX facets_by_name ON facets(facet, doc)")
-    connection.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("version", version)])
-    connection.execute("INSERT INTO terms(terms) VALUES ('optimize')")
-    connection.commit()
+        self._connection.commit()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def finish(self, version: str) -> SearchIndex:
+        connection = self._connection
+        try:
+            connection.execute("CREATE INDEX facets_by_name ON facets(facet, doc)")
+            meta = [("format", FORMAT), ("version", version)]
+            connection.executemany("INSERT INTO meta VALUES (?, ?)", meta)
+            connection.execute("INSERT INTO terms(terms) VALUES ('optimize')")
+            connection.commit()
+        except BaseException:
+            self.discard()
+            raise
+        if self.path is None:
+            return SearchIndex(connection, version)
+        connection.close()
+        assert self._scratch is not None
+        Path(self._scratch).replace(self.path)
+        return SearchIndex.open(self.path, version)
+
+    def discard(self) -> None:
+        """Drop a build that will not finish (its scratch file too)."""
+        self._connection.close()
+        if self._scratch is not None:
+            Path(self._scratch).unlink(missing_ok=True)
 
 
 def _quoted(term: str) -> str:
@@ -174,27 +226,15 @@ class SearchIndex:
         self._lock = threading.Lock()
 
     @classmethod
-    def build(cls, documents: Sequence[Document], version: str, path: Path | None = None) -> SearchIndex:
-        """Index `documents`: in memory, or into the file `path` (written aside, then renamed into place,
-        so a process never opens a half-written index)."""
-        if path is None:
-            connection = _connect(":memory:")
-            _fill(connection, documents, version)
-            return cls(connection, version)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, scratch = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        os.close(handle)
+    def build(cls, documents: Iterable[Document], version: str, path: Path | None = None) -> SearchIndex:
+        """Index `documents`: in memory, or into the file `path` (see `IndexWriter`)."""
+        writer = IndexWriter(path)
         try:
-            writer = _connect(scratch)
-            try:
-                _fill(writer, documents, version)
-            finally:
-                writer.close()
-            Path(scratch).replace(path)
+            writer.add(documents)
         except BaseException:
-            Path(scratch).unlink(missing_ok=True)
+            writer.discard()
             raise
-        return cls.open(path, version)
+        return writer.finish(version)
 
     @classmethod
     def open(cls, path: Path, version: str) -> SearchIndex:

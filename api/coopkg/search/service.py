@@ -18,8 +18,8 @@ from pathlib import Path
 
 import anyio
 
-from coopkg.search.documents import read_documents
-from coopkg.search.index import FORMAT, SearchIndex
+from coopkg.search.documents import document_batches
+from coopkg.search.index import FORMAT, IndexWriter, SearchIndex
 from coopkg.store.base import Store
 
 log = logging.getLogger("coopkg.search")
@@ -60,16 +60,27 @@ class SearchService:
             except ValueError as error:
                 log.warning("search index %s not reused (%s): building it again", path, error)
         started = time.perf_counter()
-        documents = await read_documents(store)
-        read = time.perf_counter()
-        index = await anyio.to_thread.run_sync(SearchIndex.build, documents, version, path)
+        writer = await anyio.to_thread.run_sync(IndexWriter, path)
+        indexing = 0.0  # seconds spent indexing (the rest is reading from the store)
+        try:
+            # One batch at a time (the next one is read meanwhile): never every document in memory at once.
+            async for batch in document_batches(store):
+                began = time.perf_counter()
+                await anyio.to_thread.run_sync(writer.add, batch)
+                indexing += time.perf_counter() - began
+            began = time.perf_counter()
+            index = await anyio.to_thread.run_sync(writer.finish, version)
+            indexing += time.perf_counter() - began
+        except BaseException:
+            await anyio.to_thread.run_sync(writer.discard)
+            raise
         self.last_build_seconds = time.perf_counter() - started
         log.info(
-            "search index of data version %s: %d documents, read in %.2f s, indexed in %.2f s%s",
+            "search index of data version %s: %d documents in %.2f s (%.2f s of it indexing)%s",
             version,
-            len(documents),
-            read - started,
-            time.perf_counter() - read,
+            len(writer),
+            self.last_build_seconds,
+            indexing,
             f" ({path})" if path else "",
         )
         return index

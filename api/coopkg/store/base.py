@@ -66,6 +66,11 @@ class Store(Protocol):
         self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
     ) -> SelectResult: ...
 
+    async def select_all(self, query: str) -> list[Row]:
+        """Every row of one of the gateway's own queries (the catalogue, the search index), never cut at the
+        row cap that protects clients: a SELECT without its own ORDER BY, LIMIT or OFFSET."""
+        ...
+
     async def ask(
         self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
     ) -> bool: ...

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from coopkg.store.base import QueryRequest, QueryResponse, SelectResult, Store, Term
+from coopkg.store.base import QueryRequest, QueryResponse, Row, SelectResult, Store, Term
 from coopkg.store.client_budget import ClientLimits
 from coopkg.store.fair_queue import CLIENT, REQUEST
 
@@ -46,6 +46,10 @@ class LimitedStore:
         self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
     ) -> SelectResult:
         return await self._limited(lambda: self.inner.select(query, bindings, timeout=timeout))
+
+    async def select_all(self, query: str) -> list[Row]:
+        # The gateway's own reading of the graph (catalogue, search index) is no client's request.
+        return await self.inner.select_all(query)
 
     async def ask(
         self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None

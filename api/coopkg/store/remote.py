@@ -30,7 +30,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
@@ -64,6 +64,7 @@ from coopkg.store.remote_engines import (
     EngineName,
     classify_error,
     detect,
+    is_cut_by_store,
     is_partial_answer,
 )
 from coopkg.store.remote_json import MalformedResults, SelectJsonReader, ask_document
@@ -83,8 +84,8 @@ _QUADS_QUERY = (
     "SELECT ?s ?p ?o ?g WHERE { { GRAPH ?g { ?s ?p ?o } } "
     "UNION { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?any { ?s ?p ?o } } } }"
 )
-_QUADS_LIMIT = 1 << 62  # a download is never cut at the row limit
-_QUADS_TIMEOUT = 300.0  # seconds: reading a whole store of millions of triples takes a while
+_WHOLE_LIMIT = 1 << 62  # a download or one of the gateway's own reads is never cut at the row limit
+_WHOLE_TIMEOUT = 300.0  # seconds: reading a whole store of millions of triples takes a while
 _ERROR_BODY_LIMIT = 2_000  # characters of a store's error message passed on to the client
 _ASK_BODY_LIMIT = 64_000  # an ASK answer is a few dozen bytes; more is not an ASK answer
 _CHUNK = 64 * 1024  # bytes per chunk of the streamed response body
@@ -212,6 +213,21 @@ class RemoteStore:
         variables, rows = await anyio.to_thread.run_sync(_parse_rows, fetched, self.public_url)
         return SelectResult(variables, rows, fetched.truncated)
 
+    async def select_all(self, query: str) -> list[Row]:
+        """One request, read to its end: ordered pages (`coopkg.store.paging`) fail on Virtuoso past 10 000
+        rows (its `MaxSortedTopRows`), and one answer of a few MB is what the store serves fastest."""
+        expect_kind(query, "select")
+        await self._refresh_version()
+        fetched = await self._fetch(query, None, "select", max(self.timeout, _WHOLE_TIMEOUT), _WHOLE_LIMIT)
+        if fetched.truncated:
+            raise BadGateway(
+                f"The SPARQL store {self.public_url} cut an answer the gateway needs whole at its own row "
+                "limit; raise that limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of "
+                "virtuoso.ini, docs/remote-backend.md)."
+            )
+        _, rows = await anyio.to_thread.run_sync(_parse_rows, fetched, self.public_url)
+        return rows
+
     async def ask(
         self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
     ) -> bool:
@@ -243,7 +259,7 @@ class RemoteStore:
         return QueryResponse(info.kind, request.media_type, _chunks(body), fetched.truncated)
 
     async def quads(self) -> list[ox.Quad]:
-        fetched = await self._fetch(_QUADS_QUERY, None, "select", _QUADS_TIMEOUT, _QUADS_LIMIT)
+        fetched = await self._fetch(_QUADS_QUERY, None, "select", _WHOLE_TIMEOUT, _WHOLE_LIMIT)
         return await anyio.to_thread.run_sync(_parse_quads, fetched, self.public_url)
 
     async def health(self) -> bool:
@@ -310,8 +326,12 @@ class RemoteStore:
                         body = await _read_limited(response, _ASK_BODY_LIMIT)
                         return _Fetched([body], False)
                     if kind == "select" and engine.select_format == RESULTS_JSON:
-                        return await _read_json_rows(response, limit or self.max_rows)
-                    return await _read_lines(response, kind, limit or self.max_rows)
+                        fetched = await _read_json_rows(response, limit or self.max_rows)
+                    else:
+                        fetched = await _read_lines(response, kind, limit or self.max_rows)
+                    if is_cut_by_store(dict(response.headers)):
+                        return replace(fetched, truncated=True)
+                    return fetched
         except TimeoutError as error:
             raise QueryTimeout(
                 f"The query did not finish within {deadline:g} s at the SPARQL store {self.public_url}; "

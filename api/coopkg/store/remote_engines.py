@@ -10,11 +10,13 @@ what the store writes correctly:
 | generic  | SPARQL JSON   | SPARQL JSON  | N-Triples          | anything else (Fuseki, GraphDB...) |
 
 (*) normalised by `remote_json`: Virtuoso's TSV quotes IRIs like CSV, its JSON has `typed-literal` and answers
-ASK as a SELECT. Virtuoso is also sent the gateway's deadline as its `timeout` parameter (its "anytime query"
-limit, so it stops computing by itself), and an answer cut at its own time limit (header `X-SQL-State: S1TAT`)
-is a timeout, never a complete answer. Its system graphs (`virtrdf#` and two more) would show in the default
-graph and in `GRAPH ?g`: the store hides them with graph-level security (docs/remote-backend.md), because its
-`define input:*-graph-exclude` pragmas also empty explicit `GRAPH <iri>` patterns (measured on 7.2.5).
+ASK as a SELECT. An answer Virtuoso cut at its own `ResultSetMaxRows` (header `X-SPARQL-MaxRows`) is flagged
+truncated like one cut at the gateway's row limit. Virtuoso is also sent the gateway's deadline as its
+`timeout` parameter (its "anytime query" limit, so it stops computing by itself), and an answer cut at its own
+time limit (header `X-SQL-State: S1TAT`) is a timeout, never a complete answer. Its system graphs (`virtrdf#`
+and two more) would show in the default graph and in `GRAPH ?g`: the store hides them with graph-level
+security (docs/remote-backend.md), because its `define input:*-graph-exclude` pragmas also empty explicit
+`GRAPH <iri>` patterns (measured on 7.2.5).
 """
 
 from __future__ import annotations
@@ -74,6 +76,11 @@ def detect(server_header: str | None) -> Engine:
 def is_partial_answer(headers: dict[str, str]) -> bool:
     """Virtuoso's "anytime" answers: cut at the store's own time limit, flagged only in a header."""
     return headers.get("x-sql-state", "").strip().upper() == "S1TAT"
+
+
+def is_cut_by_store(headers: dict[str, str]) -> bool:
+    """Virtuoso cuts answers at its `ResultSetMaxRows` without an error; it says so only in this header."""
+    return "x-sparql-maxrows" in headers
 
 
 # Virtuoso's error bodies: "Virtuoso 37000 Error SP030: SPARQL compiler, line 2: syntax error at '}'".

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from coopkg.errors import BadGateway
 from coopkg.sparql.inspection import QueryKind, expect_kind
 from coopkg.store.base import QueryRequest, QueryResponse, Row, SelectResult, Term
+from coopkg.store.paging import read_pages
 
 TSV = "text/tab-separated-values"
 N_TRIPLES = "application/n-triples"
@@ -83,6 +84,9 @@ class TypedQueries(ABC):
         if len(data) <= INLINE_PARSE:
             return parse_select(data, truncated)
         return await anyio.to_thread.run_sync(parse_select, data, truncated)
+
+    async def select_all(self, query: str) -> list[Row]:
+        return await read_pages(self, query)
 
     async def ask(
         self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
