@@ -28,10 +28,10 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, TypeVarTuple
 from urllib.parse import urlsplit, urlunsplit
 
 import anyio
@@ -68,11 +68,13 @@ from coopkg.store.remote_engines import (
     is_partial_answer,
 )
 from coopkg.store.remote_json import MalformedResults, SelectJsonReader, ask_document
-from coopkg.store.results import N_TRIPLES, RESULTS_JSON, TSV
+from coopkg.store.results import INLINE_PARSE, N_TRIPLES, RESULTS_JSON, TSV
 
 if TYPE_CHECKING:
     from coopkg.settings import Settings
 
+Arguments = TypeVarTuple("Arguments")
+Result = TypeVar("Result")
 __all__ = ["N_TRIPLES", "RESULTS_JSON", "TSV", "RemoteStore", "public_url"]
 # The VoID description changes with every rebuild (triple counts per graph): a cheap fingerprint of the data.
 _FINGERPRINT_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{GRAPH_META}> {{ ?s ?p ?o }} }}"
@@ -89,6 +91,7 @@ _WHOLE_TIMEOUT = 300.0  # seconds: reading a whole store of millions of triples 
 _ERROR_BODY_LIMIT = 2_000  # characters of a store's error message passed on to the client
 _ASK_BODY_LIMIT = 64_000  # an ASK answer is a few dozen bytes; more is not an ASK answer
 _CHUNK = 64 * 1024  # bytes per chunk of the streamed response body
+_INLINE_QUERY = 4096  # characters of a query lexed on the event loop (as the SPARQL router does)
 _ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:")  # an IRI token with a scheme
 
 
@@ -210,7 +213,7 @@ class RemoteStore:
         expect_kind(text, "select")
         await self._refresh_version()
         fetched = await self._fetch(text, None, "select", timeout)
-        variables, rows = await anyio.to_thread.run_sync(_parse_rows, fetched, self.public_url)
+        variables, rows = await _off_loop_if_big(fetched, _parse_rows, fetched, self.public_url)
         return SelectResult(variables, rows, fetched.truncated)
 
     async def select_all(self, query: str) -> list[Row]:
@@ -244,19 +247,25 @@ class RemoteStore:
         expect_kind(text, "graph")
         await self._refresh_version()
         fetched = await self._fetch(text, None, "graph", timeout)
-        return await anyio.to_thread.run_sync(_parse_triples, fetched.lines, self.public_url)
+        return await _off_loop_if_big(fetched, _parse_triples, fetched.lines, self.public_url)
 
     async def execute(self, request: QueryRequest) -> QueryResponse:
         await self._refresh_version()
-        # Lexing a long query takes a while: in a thread, like the gateway's router does.
-        info = await anyio.to_thread.run_sync(
-            inspect_query, request.query, self._allowlist, self.max_query_length
-        )
+        # Lexing a long query takes a while: in a thread, like the gateway's router does; a short one here
+        # (a hop to a thread and back costs more than lexing it).
+        if len(request.query) <= _INLINE_QUERY:
+            info = inspect_query(request.query, self._allowlist, self.max_query_length)
+        else:
+            info = await anyio.to_thread.run_sync(
+                inspect_query, request.query, self._allowlist, self.max_query_length
+            )
         serialise = _serialiser(info.kind, request.media_type, info.prefixes)
         text = _with_base(self._bind(request.query, request.bindings), request.base_iri)
         fetched = await self._fetch(text, request.dataset, info.kind, request.timeout)
-        body = await anyio.to_thread.run_sync(serialise, fetched, self.public_url)
-        return QueryResponse(info.kind, request.media_type, _chunks(body), fetched.truncated)
+        body = await _off_loop_if_big(fetched, serialise, fetched, self.public_url)
+        # An answer of one chunk is sent at once, without the streaming machinery (a bigger one in chunks).
+        whole = body if len(body) <= _CHUNK else None
+        return QueryResponse(info.kind, request.media_type, _chunks(body), fetched.truncated, whole=whole)
 
     async def quads(self) -> list[ox.Quad]:
         fetched = await self._fetch(_QUADS_QUERY, None, "select", _WHOLE_TIMEOUT, _WHOLE_LIMIT)
@@ -507,6 +516,17 @@ def _fingerprint(triples: Sequence[ox.Triple]) -> str:
     graph.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)  # stable within one pyoxigraph version
     lines = sorted(f"{quad.triple} ." for quad in graph)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
+
+
+async def _off_loop_if_big(
+    fetched: _Fetched, work: Callable[[*Arguments], Result], *arguments: *Arguments
+) -> Result:
+    """`work(*arguments)` on the event loop for a small answer (parsing or serialising a few kB takes well
+    under a millisecond, less than the hop to a worker thread and back), in a worker thread for a big one."""
+    size = len(fetched.document) if fetched.document is not None else sum(map(len, fetched.lines))
+    if size <= INLINE_PARSE:
+        return work(*arguments)
+    return await anyio.to_thread.run_sync(work, *arguments)
 
 
 async def _chunks(body: bytes) -> AsyncIterator[bytes]:
