@@ -1,6 +1,7 @@
 """The gateway in front of Virtuoso vs Virtuoso directly vs the embedded gateway, side by side.
 
     .venv/bin/python bench/remote_store.py --triples 1M [--rounds 5] [--requests 24] [--concurrency 4]
+        [--seconds 20] [--no-embedded]
 
 Steps: generate the synthetic data (bench/generate.py, cached in bench/out/data/), start Virtuoso 7 (Debian's
 virtuoso-opensource) on free loopback ports with its own virtuoso.ini (tests/remote/virtuoso_server.py) and
@@ -9,8 +10,15 @@ COOPKG_STORE=remote in front of it, and `coopkg serve --data` on the same file (
 is its load time). Then, round after round, each workload goes to the three targets in a rotating order:
 the same query texts, every request made distinct by a trailing `#n` comment so no cache helps (the gateway
 caches GET answers), SPARQL JSON results, `--concurrency` clients on keep-alive connections (httpx, in this
-process). Workloads: `light` (everything about one commitment, by IRI) and `named:<name>` for each named query
-of queries/*.rq with values from the synthetic data (bench/named.py).
+process). Workloads: `light` (everything about one commitment, by IRI), `light-1` (the same, one client at a
+time: the latency the gateway adds when nothing queues) and `named:<name>` for each named query of
+queries/*.rq with values from the synthetic data (bench/named.py). `--seconds` boxes each workload, target
+and round: no new request starts after that many seconds (each client makes one at least), so the slow
+named queries of a big graph do not take hours; throughput is what was done over the time it took.
+
+Before the rounds, each gateway's site is checked against the other: the REST API lists the same number of
+commitments, and the time until the first search is answered (the search index is built after start-up)
+is reported.
 
 Printed: load and start times, peak memory (VmHWM of each server process tree), and per workload the
 throughput and p50/p99 of each target, with the gateway's ratio to Virtuoso. The client shares the 2 cores
@@ -112,15 +120,24 @@ def start_gateway(
 
 
 async def run_workload(
-    target: Target, name: str, queries: list[str], concurrency: int, serial: list[int]
+    target: Target,
+    name: str,
+    queries: list[str],
+    concurrency: int,
+    serial: list[int],
+    seconds: float = 0.0,
 ) -> None:
-    """Every query once, `concurrency` at a time; latencies and wall time added to the target's figures."""
+    """Every query once, `concurrency` at a time (none started after `seconds`, if given, once each client
+    made one); latencies and wall time added to the target's figures."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     pending = list(queries)
     latencies = target.latencies.setdefault(name, [])
+    began = time.perf_counter()
 
     async def client(http: httpx.AsyncClient) -> None:
-        while pending:
+        made = 0
+        while pending and not (made and seconds and time.perf_counter() - began > seconds):
+            made += 1
             query = pending.pop() + f"\n#{serial[0]}"
             serial[0] += 1
             started = time.perf_counter()
@@ -147,6 +164,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=24, help="requests per workload, target and round")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--buffers", type=int, default=0, help="Virtuoso NumberOfBuffers (default: by size)")
+    parser.add_argument("--seconds", type=float, default=0.0, help="time box per workload, target and round")
+    parser.add_argument(
+        "--no-embedded", action="store_true", help="leave out the embedded gateway (a graph too big for it)"
+    )
     options = parser.parse_args()
     binaries = virtuoso_binaries()
     if binaries is None:
@@ -197,39 +218,56 @@ def main() -> None:
             work / "gateway-remote.log",
         )
         processes.append(remote)
-        embedded, embedded_url, embedded_start = start_gateway(
-            {"COOPKG_QUERY_TIMEOUT": "120"}, ["--data", str(data)], work / "gateway-embedded.log"
-        )
-        processes.append(embedded)
         figures["gateway_remote_start_s"] = round(remote_start, 2)
-        figures["embedded_start_with_load_s"] = round(embedded_start, 2)
+        figures["gateway_remote_site"] = check_site(remote_url, remote_start)
+        embedded: subprocess.Popen[bytes] | None = None
+        if not options.no_embedded:
+            embedded, embedded_url, embedded_start = start_gateway(
+                {"COOPKG_QUERY_TIMEOUT": "120"}, ["--data", str(data)], work / "gateway-embedded.log"
+            )
+            processes.append(embedded)
+            figures["embedded_start_with_load_s"] = round(embedded_start, 2)
+            figures["embedded_site"] = check_site(embedded_url, embedded_start)
+            remote_count = figures["gateway_remote_site"]["commitments"]  # type: ignore[index]
+            if figures["embedded_site"]["commitments"] != remote_count:  # type: ignore[index]
+                raise SystemExit(f"the two gateways list different commitments: {figures}")
 
         commitments = workloads.sample_commitments(data)
-        mix = {"light": [workloads.LOOKUP.format(iri=c) for c in commitments]}
+        lookups = [workloads.LOOKUP.format(iri=c) for c in commitments]
+        mix = {"light": lookups, "light-1": lookups}
         for name, requests in named_queries.named_requests(commitments).items():
             mix[f"named:{name}"] = [text for text, _ in requests]
         targets = [
             Target("virtuoso", virtuoso.query_url, post=True),
             Target("gateway->virtuoso", remote_url, post=False),
-            Target("embedded", embedded_url, post=False),
         ]
+        if embedded is not None:
+            targets.append(Target("embedded", embedded_url, post=False))
         serial = [0]
         for target in targets:  # warm-up: every workload once (connection pools, the stores' own caches)
             for name, queries in mix.items():
                 anyio.run(
-                    run_workload, Target(target.name, target.url, target.post), name, queries[:4], 2, serial
+                    run_workload,
+                    Target(target.name, target.url, target.post),
+                    name,
+                    queries[:4],
+                    2,
+                    serial,
+                    options.seconds,
                 )
         for number in range(options.rounds):
             for name, queries in mix.items():
                 chosen = [queries[i % len(queries)] for i in range(options.requests)]
-                order = targets[number % 3 :] + targets[: number % 3]  # rotate: no target always goes first
+                turn = number % len(targets)
+                order = targets[turn:] + targets[:turn]  # rotate: no target always goes first
+                clients = 1 if name == "light-1" else options.concurrency
                 for target in order:
-                    anyio.run(run_workload, target, name, chosen, options.concurrency, serial)
+                    anyio.run(run_workload, target, name, chosen, clients, serial, options.seconds)
             print(f"round {number + 1}/{options.rounds} done", file=sys.stderr)
         figures["peak_memory_mb"] = {
             "virtuoso": round(tree_peak_kb(virtuoso.process.pid) / 1024) if virtuoso.process else None,
             "gateway->virtuoso (gateway only)": round(tree_peak_kb(remote.pid) / 1024),
-            "embedded": round(tree_peak_kb(embedded.pid) / 1024),
+            "embedded": round(tree_peak_kb(embedded.pid) / 1024) if embedded is not None else None,
         }
         table: dict[str, dict[str, dict[str, float]]] = {}
         for target in targets:
@@ -256,14 +294,35 @@ def main() -> None:
     print(f"\n(results: {results.relative_to(ROOT)})")
 
 
+def check_site(sparql_url: str, started_after: float) -> dict[str, float | int]:
+    """The REST API's commitment count, and seconds from the gateway's start to its first search answer
+    (the index is built after start-up: the first search waits for it)."""
+    base = sparql_url.removesuffix("/sparql")
+    began = time.monotonic()
+    listed = httpx.get(f"{base}/api/commitments", params={"per_page": "1"}, timeout=600)
+    if listed.status_code != 200:
+        raise SystemExit(f"{base}/api/commitments: HTTP {listed.status_code} {listed.text[:300]}")
+    catalogue = time.monotonic() - began
+    found = httpx.get(f"{base}/api/search", params={"q": "合作"}, timeout=1800)
+    if found.status_code != 200:
+        raise SystemExit(f"{base}/api/search: HTTP {found.status_code} {found.text[:300]}")
+    return {
+        "commitments": int(listed.headers["x-total-count"]),
+        "catalogue_s": round(catalogue, 2),
+        "first_search_after_start_s": round(started_after + time.monotonic() - began, 2),
+    }
+
+
 def report(figures: dict[str, object]) -> str:
     lines = [
         f"Remote store run: {figures['triples']} triples, {figures['rounds']} rounds x {figures['requests']} "
         f"requests per workload and target, {figures['concurrency']} clients, {figures['cpus']} CPUs shared.",
         f"Virtuoso bulk load {figures['virtuoso_load_s']} s (start {figures['virtuoso_start_s']} s); "
-        f"embedded gateway start with load {figures['embedded_start_with_load_s']} s; "
+        f"embedded gateway start with load {figures.get('embedded_start_with_load_s', '-')} s; "
         f"gateway on Virtuoso start {figures['gateway_remote_start_s']} s. "
         f"Peak memory (MB): {figures['peak_memory_mb']}.",
+        f"Site, gateway on Virtuoso: {figures['gateway_remote_site']}; "
+        f"embedded: {figures.get('embedded_site')}.",
         "",
         "| workload | Virtuoso /s | p50 | p99 | gateway->Virtuoso /s | p50 | p99 | ratio | +p50 ms "
         "| embedded /s | p50 | p99 |",
@@ -272,7 +331,8 @@ def report(figures: dict[str, object]) -> str:
     table = figures["workloads"]
     assert isinstance(table, dict)
     for name, row in table.items():
-        direct, gateway, embedded = row["virtuoso"], row["gateway->virtuoso"], row["embedded"]
+        direct, gateway = row["virtuoso"], row["gateway->virtuoso"]
+        embedded = row.get("embedded", {"per_s": "-", "p50_ms": "-", "p99_ms": "-"})
         lines.append(
             f"| {name} | {direct['per_s']} | {direct['p50_ms']} | {direct['p99_ms']} | {gateway['per_s']} | "
             f"{gateway['p50_ms']} | {gateway['p99_ms']} | {gateway['per_s'] / direct['per_s']:.2f} | "
