@@ -149,7 +149,7 @@ async def run_workload(
             if answer.status_code != 200:
                 raise SystemExit(f"{target.name} {name}: HTTP {answer.status_code} {answer.text[:300]}")
 
-    async with httpx.AsyncClient(limits=limits, timeout=120) as http:
+    async with httpx.AsyncClient(limits=limits, timeout=900) as http:
         started = time.perf_counter()
         async with anyio.create_task_group() as group:
             for _ in range(concurrency):
@@ -167,6 +167,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=0.0, help="time box per workload, target and round")
     parser.add_argument(
         "--no-embedded", action="store_true", help="leave out the embedded gateway (a graph too big for it)"
+    )
+    parser.add_argument(
+        "--embedded-on-disk",
+        action="store_true",
+        help="the embedded gateway on its on-disk store (COOPKG_STORE_DIR), as for a graph beyond memory",
     )
     options = parser.parse_args()
     binaries = virtuoso_binaries()
@@ -196,6 +201,8 @@ def main() -> None:
         "rounds": options.rounds,
         "requests": options.requests,
         "concurrency": options.concurrency,
+        "seconds": options.seconds,
+        "embedded_on_disk": options.embedded_on_disk,
         "cpus": os.cpu_count(),
     }
     buffers = options.buffers or max(10_000, triples // 8)  # about 64 bytes of pool per triple, 8 kB pages
@@ -222,8 +229,11 @@ def main() -> None:
         figures["gateway_remote_site"] = check_site(remote_url, remote_start)
         embedded: subprocess.Popen[bytes] | None = None
         if not options.no_embedded:
+            on_disk = {"COOPKG_STORE_DIR": str(work / "embedded-store")} if options.embedded_on_disk else {}
             embedded, embedded_url, embedded_start = start_gateway(
-                {"COOPKG_QUERY_TIMEOUT": "120"}, ["--data", str(data)], work / "gateway-embedded.log"
+                {"COOPKG_QUERY_TIMEOUT": "120", **on_disk},
+                ["--data", str(data)],
+                work / "gateway-embedded.log",
             )
             processes.append(embedded)
             figures["embedded_start_with_load_s"] = round(embedded_start, 2)

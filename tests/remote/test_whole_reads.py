@@ -10,6 +10,7 @@ truncated, and a read the gateway needs whole fails with a message that names th
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -141,3 +142,17 @@ def test_an_answer_virtuoso_cut_itself_is_flagged_and_a_whole_read_refused(
         assert page.status_code == 502
         assert page.headers["content-type"].startswith("application/problem+json")
         assert "ResultSetMaxRows" in page.json()["detail"]
+
+
+def test_the_search_index_is_built_once_at_start_up(
+    remote_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Under the data version read from the store, not the token the gateway has before it asks (the index
+    was built twice: once under the token, again when the real version came)."""
+    settings = Settings(store="remote", remote_query_url=remote_url, query_timeout=30)
+    with caplog.at_level(logging.INFO, logger="coopkg.search"), TestClient(create_app(settings)) as client:
+        assert client.get("/api/search", params={"q": "合作"}).status_code == 200
+        assert client.get("/api/commitments").status_code == 200
+        assert client.get("/api/search", params={"q": "水"}).status_code == 200
+    builds = [r for r in caplog.records if r.getMessage().startswith("search index of data version")]
+    assert len(builds) == 1, [r.getMessage() for r in builds]

@@ -196,3 +196,40 @@ def test_the_programmes_block_closes_the_where_group_whatever_its_strings_hold()
     assert bound.endswith(f"VALUES ?programme {{ <{P}a> <{P}b> }}\n}} ORDER BY ?x")
     with pytest.raises(ValueError, match="not closed"):
         where_close("SELECT ?x WHERE { ?x ?p ?o ")
+
+
+def test_a_build_cancelled_while_a_batch_is_written_waits_for_it_then_leaves_no_file(
+    shipped_store: ox.Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gateway cancels the start-up build when it stops: the writer's step still running in its thread
+    must end before the writer is discarded from another (closing the connection under it crashed Python)."""
+    import threading
+    import time
+
+    from coopkg.search.index import IndexWriter
+
+    writing = threading.Event()
+    real_add = IndexWriter._add
+
+    def slow_add(self: IndexWriter, documents: object) -> None:
+        writing.set()
+        time.sleep(0.3)  # a batch still being written when the cancellation comes
+        real_add(self, documents)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(IndexWriter, "_add", slow_add)
+
+    async def cancel_midway() -> None:
+        building = asyncio.ensure_future(
+            SearchService(tmp_path).index(InProcessStore(shipped_store, version="v1"))
+        )
+        while not writing.is_set():
+            await asyncio.sleep(0.01)
+        building.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await building
+
+    asyncio.run(cancel_midway())
+    deadline = time.monotonic() + 10
+    while any(tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the discard runs in a worker thread once the batch is written
+    assert list(tmp_path.iterdir()) == []

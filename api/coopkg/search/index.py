@@ -107,7 +107,9 @@ def _connect(path: str, *, read_only: bool = False) -> sqlite3.Connection:
 class IndexWriter:
     """Fills a new index batch by batch (`add`), so the documents of a big graph never sit in memory all at
     once; `finish` adds what needs every document (the facet index, FTS5's merge) and opens the index.
-    Blocking: call it from a worker thread, one call at a time."""
+    Blocking: call it from a worker thread. Its calls never overlap: a build cancelled while a step runs in a
+    thread discards the writer from another thread, which then waits for that step (closing an SQLite
+    connection in use crashes the process)."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
@@ -124,8 +126,16 @@ class IndexWriter:
         self._connection.execute("PRAGMA synchronous = OFF")
         self._analyse = _Analyser()
         self._count = 0
+        self._lock = threading.Lock()
+        self._ended = False  # finished or discarded
 
     def add(self, documents: Iterable[Document]) -> None:
+        with self._lock:
+            if self._ended:
+                raise RuntimeError("the index writer has ended")
+            self._add(documents)
+
+    def _add(self, documents: Iterable[Document]) -> None:
         docs, facets, terms = [], [], []
         for document in documents:
             self._count += 1
@@ -167,6 +177,13 @@ class IndexWriter:
         return self._count
 
     def finish(self, version: str) -> SearchIndex:
+        with self._lock:
+            if self._ended:
+                raise RuntimeError("the index writer has ended")
+            self._ended = True
+            return self._finish(version)
+
+    def _finish(self, version: str) -> SearchIndex:
         connection = self._connection
         try:
             connection.execute("CREATE INDEX facets_by_name ON facets(facet, doc)")
@@ -175,7 +192,7 @@ class IndexWriter:
             connection.execute("INSERT INTO terms(terms) VALUES ('optimize')")
             connection.commit()
         except BaseException:
-            self.discard()
+            self._discard()
             raise
         if self.path is None:
             return SearchIndex(connection, version)
@@ -185,7 +202,13 @@ class IndexWriter:
         return SearchIndex.open(self.path, version)
 
     def discard(self) -> None:
-        """Drop a build that will not finish (its scratch file too)."""
+        """Drop a build that will not finish (its scratch file too); nothing once it has finished."""
+        with self._lock:
+            if not self._ended:
+                self._ended = True
+                self._discard()
+
+    def _discard(self) -> None:
         self._connection.close()
         if self._scratch is not None:
             Path(self._scratch).unlink(missing_ok=True)

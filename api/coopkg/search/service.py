@@ -45,6 +45,12 @@ class SearchService:
         if current is not None and current.version == version:
             return current
         async with self._lock:
+            if self._index is None:
+                # The first build: the data version as the store has it now (a remote store reads it on its
+                # health check; before that it is a per-process token, and an index labelled with it would
+                # be built again as soon as the real version is known).
+                await store.health()
+                version = store.version
             if self._index is None or self._index.version != version:
                 previous = self._index
                 self._index = await self._open_or_build(store, version)

@@ -67,7 +67,13 @@ from coopkg.store.remote_engines import (
     is_cut_by_store,
     is_partial_answer,
 )
-from coopkg.store.remote_json import MalformedResults, SelectJsonReader, ask_document
+from coopkg.store.remote_json import (
+    FAST_BODY_LIMIT,
+    MalformedResults,
+    SelectJsonReader,
+    ask_document,
+    standard_document,
+)
 from coopkg.store.results import INLINE_PARSE, N_TRIPLES, RESULTS_JSON, TSV
 
 if TYPE_CHECKING:
@@ -213,7 +219,7 @@ class RemoteStore:
         expect_kind(text, "select")
         await self._refresh_version()
         fetched = await self._fetch(text, None, "select", timeout)
-        variables, rows = await _off_loop_if_big(fetched, _parse_rows, fetched, self.public_url)
+        variables, rows = await _off_loop_if_big(_size(fetched), _parse_rows, fetched, self.public_url)
         return SelectResult(variables, rows, fetched.truncated)
 
     async def select_all(self, query: str) -> list[Row]:
@@ -247,7 +253,7 @@ class RemoteStore:
         expect_kind(text, "graph")
         await self._refresh_version()
         fetched = await self._fetch(text, None, "graph", timeout)
-        return await _off_loop_if_big(fetched, _parse_triples, fetched.lines, self.public_url)
+        return await _off_loop_if_big(_size(fetched), _parse_triples, fetched.lines, self.public_url)
 
     async def execute(self, request: QueryRequest) -> QueryResponse:
         await self._refresh_version()
@@ -262,7 +268,7 @@ class RemoteStore:
         serialise = _serialiser(info.kind, request.media_type, info.prefixes)
         text = _with_base(self._bind(request.query, request.bindings), request.base_iri)
         fetched = await self._fetch(text, request.dataset, info.kind, request.timeout)
-        body = await _off_loop_if_big(fetched, serialise, fetched, self.public_url)
+        body = await _off_loop_if_big(_size(fetched), serialise, fetched, self.public_url)
         # An answer of one chunk is sent at once, without the streaming machinery (a bigger one in chunks).
         whole = body if len(body) <= _CHUNK else None
         return QueryResponse(info.kind, request.media_type, _chunks(body), fetched.truncated, whole=whole)
@@ -439,6 +445,19 @@ async def _read_json_rows(response: httpx.Response, limit: int) -> _Fetched:
     """A SPARQL JSON SELECT answer up to `limit` solutions; an early return closes the connection."""
     reader = SelectJsonReader(limit)
     where = public_url(str(response.url))
+    length = response.headers.get("content-length", "")
+    if length.isdigit() and int(length) <= FAST_BODY_LIMIT:
+        body = await response.aread()  # httpx stops at Content-Length
+        document = await _off_loop_if_big(len(body), standard_document, body, limit)
+        if document is not None:
+            return _Fetched([], False, document)
+        try:
+            reader.feed(body)
+            if not reader.finished:
+                reader.close()
+        except MalformedResults as error:
+            raise BadGateway(f"The SPARQL store {where} sent malformed JSON results: {error}.") from None
+        return _Fetched([], reader.truncated, reader.document())
     trailing = 0  # bytes after the bindings array (`] } }`)
     try:
         async for chunk in response.aiter_bytes():
@@ -518,12 +537,13 @@ def _fingerprint(triples: Sequence[ox.Triple]) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
 
 
-async def _off_loop_if_big(
-    fetched: _Fetched, work: Callable[[*Arguments], Result], *arguments: *Arguments
-) -> Result:
+def _size(fetched: _Fetched) -> int:
+    return len(fetched.document) if fetched.document is not None else sum(map(len, fetched.lines))
+
+
+async def _off_loop_if_big(size: int, work: Callable[[*Arguments], Result], *arguments: *Arguments) -> Result:
     """`work(*arguments)` on the event loop for a small answer (parsing or serialising a few kB takes well
     under a millisecond, less than the hop to a worker thread and back), in a worker thread for a big one."""
-    size = len(fetched.document) if fetched.document is not None else sum(map(len, fetched.lines))
     if size <= INLINE_PARSE:
         return work(*arguments)
     return await anyio.to_thread.run_sync(work, *arguments)
