@@ -396,8 +396,11 @@ class RemoteStore:
         if engine.timeout_parameter:  # the store stops the query itself (and flags what it sends then)
             form["timeout"] = str(max(1, int(deadline * 1000)))
         accept = engine.transfer_format(kind)
+        # httpx's own timeouts, a backstop behind the anyio deadline, follow this query's deadline (the
+        # gateway's own whole reads may take longer than a client's query).
+        backstop = httpx.Timeout(deadline + 5.0, connect=min(deadline, 5.0))
         async with self._client.stream(
-            "POST", self.query_url, data=form, headers={"Accept": accept}
+            "POST", self.query_url, data=form, headers={"Accept": accept}, timeout=backstop
         ) as response:
             if not self._fixed_engine:  # every answer refreshes it: a store replaced by another is noticed
                 self._engine = detect(response.headers.get("server"))
