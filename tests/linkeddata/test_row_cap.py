@@ -1,5 +1,5 @@
 """The gateway's own reading of the graph (the catalogue behind pages and the REST API, the search index) is
-never cut by the row cap that protects clients (COOPKG_MAX_ROWS): it reads ordered pages instead."""
+never cut by the row cap that protects clients (COOPKG_MAX_ROWS): it reads whole answers (`select_all`)."""
 
 from __future__ import annotations
 
@@ -49,3 +49,29 @@ def test_the_search_index_holds_every_commitment(capped: TestClient) -> None:
     answer = capped.get("/api/search", params={"q": "合作", "type": "commitment", "per_page": "100"})
     assert answer.status_code == 200, answer.text
     assert int(answer.headers["x-total-count"]) > CAP
+
+
+def test_a_whole_read_is_one_query_whatever_the_cap(shipped_store: object) -> None:
+    """Not ordered pages (each page ran the whole query again: minutes for the catalogue of 10M triples)."""
+    import asyncio
+
+    import pyoxigraph as ox
+
+    from coopkg.store.base import QueryRequest, QueryResponse
+    from coopkg.store.inprocess import InProcessStore
+
+    assert isinstance(shipped_store, ox.Store)
+    asked: list[QueryRequest] = []
+
+    class Counting(InProcessStore):
+        async def execute(self, request: QueryRequest) -> QueryResponse:
+            asked.append(request)
+            return await super().execute(request)
+
+    store = Counting(shipped_store, version="v", max_rows=CAP)
+    query = "PREFIX coop: <https://w3id.org/coopkg/def#> SELECT ?c WHERE { ?c a coop:Commitment }"
+    rows = asyncio.run(store.select_all(query))
+    assert len(rows) == 49
+    assert len(asked) == 1
+    assert asked[0].whole
+    assert len(asyncio.run(store.select(query)).rows) == CAP  # a client's query is still cut

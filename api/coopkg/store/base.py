@@ -38,6 +38,14 @@ class QueryRequest:
     media_type: str = "application/sparql-results+json"
     timeout: float | None = None  # seconds; None means the settings' default
     base_iri: str | None = None  # resolves relative IRIs in the query (the protocol: the endpoint's URL)
+    # The gateway's own read (Store.select_all), never a client's: not cut at the row cap (routers: never).
+    whole: bool = False
+
+
+# Rows a whole read may return (a bound, not a cap: islice and the workers' counters need a number), and the
+# seconds it may take (the catalogue of 10M triples is read in tens of seconds).
+WHOLE_ROWS = 1 << 62
+WHOLE_TIMEOUT = 300.0
 
 
 @dataclass

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from coopkg.rdf.dataset import GraphSource, load_into
 from coopkg.settings import Settings
 from coopkg.sparql.inspection import ServiceAllowlist, inspect_query
-from coopkg.store.base import QueryRequest, QueryResponse
+from coopkg.store.base import WHOLE_ROWS, QueryRequest, QueryResponse
 from coopkg.store.client_budget import ClientLimits
 from coopkg.store.data import build, identity, sources_for
 from coopkg.store.engine import Job
@@ -100,7 +100,7 @@ class EmbeddedStore(TypedQueries):
             query=request.query,
             kind=info.kind,
             media_type=request.media_type,
-            max_rows=self._settings.max_rows,
+            max_rows=WHOLE_ROWS if request.whole else self._settings.max_rows,
             union_default_graph=not info.has_dataset_clause,
             dataset=request.dataset,
             bindings=dict(request.bindings),

@@ -14,7 +14,7 @@ import anyio
 import pyoxigraph as ox
 
 from coopkg.sparql.inspection import ServiceAllowlist, inspect_query
-from coopkg.store.base import QueryRequest, QueryResponse
+from coopkg.store.base import WHOLE_ROWS, QueryRequest, QueryResponse
 from coopkg.store.engine import Job, prepare
 from coopkg.store.results import TypedQueries
 
@@ -39,7 +39,7 @@ class InProcessStore(TypedQueries):
             query=request.query,
             kind=info.kind,
             media_type=request.media_type,
-            max_rows=self.max_rows,
+            max_rows=WHOLE_ROWS if request.whole else self.max_rows,
             union_default_graph=not info.has_dataset_clause,
             dataset=request.dataset,
             bindings=dict(request.bindings),

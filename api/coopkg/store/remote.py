@@ -55,7 +55,17 @@ from coopkg.rdf.namespaces import readable_prefixes
 from coopkg.sparql.inspection import ServiceAllowlist, expect_kind, inspect_query
 from coopkg.sparql.lexer import tokens
 from coopkg.sparql.text import inline_values
-from coopkg.store.base import Dataset, QueryKind, QueryRequest, QueryResponse, Row, SelectResult, Term
+from coopkg.store.base import (
+    WHOLE_ROWS,
+    WHOLE_TIMEOUT,
+    Dataset,
+    QueryKind,
+    QueryRequest,
+    QueryResponse,
+    Row,
+    SelectResult,
+    Term,
+)
 from coopkg.store.engine import GRAPH_FORMATS, RESULTS_FORMATS
 from coopkg.store.remote_engines import (
     ACCEPTED_AS,
@@ -92,8 +102,8 @@ _QUADS_QUERY = (
     "SELECT ?s ?p ?o ?g WHERE { { GRAPH ?g { ?s ?p ?o } } "
     "UNION { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?any { ?s ?p ?o } } } }"
 )
-_WHOLE_LIMIT = 1 << 62  # a download or one of the gateway's own reads is never cut at the row limit
-_WHOLE_TIMEOUT = 300.0  # seconds: reading a whole store of millions of triples takes a while
+_WHOLE_LIMIT = WHOLE_ROWS  # a download or one of the gateway's own reads is never cut at the row limit
+_WHOLE_TIMEOUT = WHOLE_TIMEOUT  # seconds: reading a whole store of millions of triples takes a while
 _ERROR_BODY_LIMIT = 2_000  # characters of a store's error message passed on to the client
 _ASK_BODY_LIMIT = 64_000  # an ASK answer is a few dozen bytes; more is not an ASK answer
 _CHUNK = 64 * 1024  # bytes per chunk of the streamed response body
@@ -223,8 +233,8 @@ class RemoteStore:
         return SelectResult(variables, rows, fetched.truncated)
 
     async def select_all(self, query: str) -> list[Row]:
-        """One request, read to its end: ordered pages (`coopkg.store.paging`) fail on Virtuoso past 10 000
-        rows (its `MaxSortedTopRows`), and one answer of a few MB is what the store serves fastest."""
+        """One request, read to its end: ordered pages would fail on Virtuoso past 10 000 rows (its
+        `MaxSortedTopRows`), and one answer of a few MB is what the store serves fastest."""
         expect_kind(query, "select")
         await self._refresh_version()
         fetched = await self._fetch(query, None, "select", max(self.timeout, _WHOLE_TIMEOUT), _WHOLE_LIMIT)

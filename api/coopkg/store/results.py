@@ -14,8 +14,7 @@ import pyoxigraph as ox
 
 from coopkg.errors import BadGateway
 from coopkg.sparql.inspection import QueryKind, expect_kind
-from coopkg.store.base import QueryRequest, QueryResponse, Row, SelectResult, Term
-from coopkg.store.paging import read_pages
+from coopkg.store.base import WHOLE_TIMEOUT, QueryRequest, QueryResponse, Row, SelectResult, Term
 
 TSV = "text/tab-separated-values"
 N_TRIPLES = "application/n-triples"
@@ -86,7 +85,17 @@ class TypedQueries(ABC):
         return await anyio.to_thread.run_sync(parse_select, data, truncated)
 
     async def select_all(self, query: str) -> list[Row]:
-        return await read_pages(self, query)
+        """One read without the row cap (`QueryRequest.whole`): ordered pages would run the whole query again
+        for every page (the catalogue of 10M triples took more than 6 minutes that way in Oxigraph)."""
+        expect_kind(query, "select")
+        request = QueryRequest(query, {}, None, TSV, WHOLE_TIMEOUT, whole=True)
+        response = await self.execute(request)
+        data = response.whole if response.whole is not None else await read_all(response.body)
+        if response.truncated:
+            raise BadGateway("The store cut an answer the gateway needs whole.")
+        if len(data) <= INLINE_PARSE:
+            return parse_select(data, False).rows
+        return (await anyio.to_thread.run_sync(parse_select, data, False)).rows
 
     async def ask(
         self, query: str, bindings: Mapping[str, Term] | None = None, *, timeout: float | None = None
