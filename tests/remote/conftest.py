@@ -19,7 +19,7 @@ from coopkg.store.remote import RemoteStore
 sys.path.insert(0, str(Path(__file__).parent))
 
 from oxigraph_server import OxigraphServer, oxigraph_binary
-from virtuoso_server import MISSING, VirtuosoServer, virtuoso_binaries
+from virtuoso_server import MISSING, VirtuosoServer, loaded_virtuoso, virtuoso_binaries
 
 
 @pytest.fixture(scope="session")
@@ -76,13 +76,9 @@ def virtuoso_server(
     virtuoso_paths: tuple[Path, Path], shipped_nquads: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[VirtuosoServer]:
     """Virtuoso on free loopback ports with its own virtuoso.ini, the shipped graphs bulk-loaded."""
-    server = VirtuosoServer(virtuoso_paths, tmp_path_factory.mktemp("virtuoso") / "shipped")
-    server.start()
-    try:
-        server.load(shipped_nquads)
+    folder = tmp_path_factory.mktemp("virtuoso") / "shipped"
+    with loaded_virtuoso(virtuoso_paths, folder, shipped_nquads) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(params=["oxigraph", pytest.param("virtuoso", marks=pytest.mark.virtuoso)])

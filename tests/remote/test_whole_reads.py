@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
-from virtuoso_server import VirtuosoServer
+from virtuoso_server import VirtuosoServer, loaded_virtuoso
 
 from coopkg.errors import BadGateway
 from coopkg.search.documents import Document, query_text, read_documents, with_values
@@ -101,15 +101,9 @@ def capped_virtuoso(
     virtuoso_paths: tuple[Path, Path], shipped_nquads: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[VirtuosoServer]:
     """Virtuoso that sends at most 5 rows of any answer (`ResultSetMaxRows`), the shipped graphs loaded."""
-    server = VirtuosoServer(
-        virtuoso_paths, tmp_path_factory.mktemp("virtuoso") / "capped", result_rows=STORE_CAP
-    )
-    server.start()
-    try:
-        server.load(shipped_nquads)
+    folder = tmp_path_factory.mktemp("virtuoso") / "capped"
+    with loaded_virtuoso(virtuoso_paths, folder, shipped_nquads, result_rows=STORE_CAP) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.mark.virtuoso

@@ -12,7 +12,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 from oxigraph_server import free_port
@@ -186,3 +189,17 @@ MaxQueryCostEstimationTime = 0
     def restart(self) -> None:
         self.stop()
         self.start()
+
+
+@contextmanager
+def loaded_virtuoso(
+    binaries: tuple[Path, Path], folder: Path, nquads: Path, **options: Any
+) -> Iterator[VirtuosoServer]:
+    """A started Virtuoso (options as VirtuosoServer's) with `nquads` bulk-loaded, stopped afterwards."""
+    server = VirtuosoServer(binaries, folder, **options)
+    server.start()
+    try:
+        server.load(nquads)
+        yield server
+    finally:
+        server.stop()

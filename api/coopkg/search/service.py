@@ -50,7 +50,7 @@ class SearchService:
                 # health check; before that it is a per-process token, and an index labelled with it would
                 # be built again as soon as the real version is known).
                 await store.health()
-                version = store.version
+            version = store.version  # again: a caller that waited here read it before the first build
             if self._index is None or self._index.version != version:
                 previous = self._index
                 self._index = await self._open_or_build(store, version)

@@ -102,8 +102,6 @@ _QUADS_QUERY = (
     "SELECT ?s ?p ?o ?g WHERE { { GRAPH ?g { ?s ?p ?o } } "
     "UNION { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?any { ?s ?p ?o } } } }"
 )
-_WHOLE_LIMIT = WHOLE_ROWS  # a download or one of the gateway's own reads is never cut at the row limit
-_WHOLE_TIMEOUT = WHOLE_TIMEOUT  # seconds: reading a whole store of millions of triples takes a while
 _ERROR_BODY_LIMIT = 2_000  # characters of a store's error message passed on to the client
 _ASK_BODY_LIMIT = 64_000  # an ASK answer is a few dozen bytes; more is not an ASK answer
 _CHUNK = 64 * 1024  # bytes per chunk of the streamed response body
@@ -237,7 +235,7 @@ class RemoteStore:
         `MaxSortedTopRows`), and one answer of a few MB is what the store serves fastest."""
         expect_kind(query, "select")
         await self._refresh_version()
-        fetched = await self._fetch(query, None, "select", max(self.timeout, _WHOLE_TIMEOUT), _WHOLE_LIMIT)
+        fetched = await self._fetch(query, None, "select", max(self.timeout, WHOLE_TIMEOUT), WHOLE_ROWS)
         if fetched.truncated:
             raise BadGateway(
                 f"The SPARQL store {self.public_url} cut an answer the gateway needs whole at its own row "
@@ -284,7 +282,7 @@ class RemoteStore:
         return QueryResponse(info.kind, request.media_type, _chunks(body), fetched.truncated, whole=whole)
 
     async def quads(self) -> list[ox.Quad]:
-        fetched = await self._fetch(_QUADS_QUERY, None, "select", _WHOLE_TIMEOUT, _WHOLE_LIMIT)
+        fetched = await self._fetch(_QUADS_QUERY, None, "select", WHOLE_TIMEOUT, WHOLE_ROWS)
         return await anyio.to_thread.run_sync(_parse_quads, fetched, self.public_url)
 
     async def health(self) -> bool:

@@ -172,15 +172,8 @@ async def _build_search_index(app: FastAPI, store: Store) -> None:
     """The search index of the data, built as soon as the data is loaded, while the gateway already serves
     everything else (docs/search.md: at 1M triples the build takes about as long as loading the data); a
     search asked meanwhile waits for it. A store that cannot be read now (a remote one still starting) is no
-    reason not to serve: the first search builds it then. The health check first: a remote store's data
-    version is read from the store there (until then it is a per-process token, and an index built under
-    that would be built again as soon as the real version is known)."""
+    reason not to serve: the first search builds it then."""
     try:
-        if not await store.health():
-            log.warning(
-                "search index not built at start-up (the store does not answer): the first search will"
-            )
-            return
         await app.state.search.index(store)
     except CoopkgError as error:
         log.warning("search index not built at start-up (%s): the first search will build it", error.detail)
