@@ -9,7 +9,7 @@ Async tests run on anyio's pytest plugin (asyncio backend).
 from __future__ import annotations
 
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,12 +19,27 @@ from coopkg.store.remote import RemoteStore
 sys.path.insert(0, str(Path(__file__).parent))
 
 from oxigraph_server import OxigraphServer, oxigraph_binary
+from scripted_store import Script, ScriptedStore
 from virtuoso_server import MISSING, VirtuosoServer, loaded_virtuoso, virtuoso_binaries
 
 
 @pytest.fixture(scope="session")
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture
+def scripted() -> Iterator[Callable[[Script], ScriptedStore]]:
+    """Starts scripted stores (tests/remote/scripted_store.py) for one test; they stop when it ends."""
+    started: list[ScriptedStore] = []
+
+    def start(script: Script) -> ScriptedStore:
+        started.append(ScriptedStore(script))
+        return started[-1]
+
+    yield start
+    for store in started:
+        store.stop()
 
 
 @pytest.fixture(scope="session")

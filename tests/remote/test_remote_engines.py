@@ -8,12 +8,12 @@ The recordings (tests/remote/recorded/virtuoso/*.http) are raw HTTP responses ca
 from __future__ import annotations
 
 import math
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
+from scripted_store import Answer, Script, ScriptedStore, SeenRequest
 
 from coopkg.errors import BadGateway, QuerySyntaxError, QueryTimeout
 from coopkg.settings import Settings
@@ -37,32 +37,21 @@ def recorded(name: str) -> tuple[int, list[tuple[str, str]], bytes]:
     return int(status_line.split()[1]), [(k, v) for k, v in headers], body
 
 
-async def _in_chunks(body: bytes, size: int) -> AsyncIterator[bytes]:
-    for start in range(0, len(body), size):
-        yield body[start : start + size]
+Scripted = Callable[[Script], ScriptedStore]
 
 
-def replay(name: str, seen: list[httpx.Request] | None = None, chunk: int = 0) -> httpx.MockTransport:
-    """Every request gets the recording (`chunk` > 0: streamed in pieces of that many bytes)."""
+def replay(name: str, chunk: int = 0) -> Script:
+    """Every request gets the recording (`chunk` > 0: chunked, in pieces of that many bytes; otherwise with
+    a Content-Length, as Virtuoso sends it)."""
     status, headers, body = recorded(name)
-    headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        if seen is not None:
-            seen.append(request)
-        if chunk:
-            return httpx.Response(status, headers=headers, content=_in_chunks(body, chunk))
-        return httpx.Response(status, headers=headers, content=body)
-
-    return httpx.MockTransport(answer)
+    return lambda _: Answer(status, headers, body, chunk=chunk)
 
 
-def store_on(transport: httpx.MockTransport, max_rows: int = 100, **options: object) -> RemoteStore:
+def store_on(server: ScriptedStore, max_rows: int = 100, **options: object) -> RemoteStore:
     return RemoteStore(
-        "http://virtuoso.example/sparql",
+        server.url,
         timeout=5.0,
         max_rows=max_rows,
-        transport=transport,
         version_interval=math.inf,  # no fingerprint reads among the recorded exchanges
         **options,  # type: ignore[arg-type]
     )
@@ -75,24 +64,23 @@ def test_engines_are_recognised_by_their_server_header() -> None:
     assert detect(None).name == "generic"
 
 
-async def test_virtuoso_is_asked_for_json_with_the_deadline() -> None:
-    seen: list[httpx.Request] = []
-    store = store_on(replay("select-empty", seen))
+async def test_virtuoso_is_asked_for_json_with_the_deadline(scripted: Scripted) -> None:
+    server = scripted(replay("select-empty"))
+    store = store_on(server)
     result = await store.select("SELECT ?s WHERE { ?s <urn:none> ?o }")
     assert (result.variables, result.rows, result.truncated) == (["s"], [], False)
     assert store.engine is not None
     assert store.engine.name == "virtuoso"
-    probe, query = seen  # the first contact recognises the engine, then the query goes
-    assert httpx.QueryParams(probe.content.decode())["query"] == "ASK {}"
-    form = httpx.QueryParams(query.content.decode())
+    probe, query = server.seen  # the first contact recognises the engine, then the query goes
+    assert probe.field("query") == "ASK {}"
     assert query.headers["accept"] == "application/sparql-results+json"
-    assert form["query"] == "SELECT ?s WHERE { ?s <urn:none> ?o }"  # as sent: error positions stay right
-    assert form["timeout"] == "5000"  # Virtuoso stops the query itself at the gateway's deadline
+    assert query.field("query") == "SELECT ?s WHERE { ?s <urn:none> ?o }"  # as sent: positions stay right
+    assert query.field("timeout") == "5000"  # Virtuoso stops the query itself at the gateway's deadline
     await store.aclose()
 
 
-async def test_virtuoso_json_terms_come_back_exactly() -> None:
-    store = store_on(replay("select-terms"))
+async def test_virtuoso_json_terms_come_back_exactly(scripted: Scripted) -> None:
+    store = store_on(scripted(replay("select-terms")))
     result = await store.select("SELECT * WHERE { ?s ?p ?o }")
     [row] = result.rows
     assert result.variables == ["s", "o", "d", "t", "u", "dt", "i"]
@@ -116,8 +104,10 @@ async def test_virtuoso_json_terms_come_back_exactly() -> None:
         "text/csv",
     ],
 )
-async def test_virtuoso_answers_reach_clients_as_standard_results(media_type: str) -> None:
-    store = store_on(replay("select-terms"))
+async def test_virtuoso_answers_reach_clients_as_standard_results(
+    scripted: Scripted, media_type: str
+) -> None:
+    store = store_on(scripted(replay("select-terms")))
     response = await store.execute(QueryRequest("SELECT * WHERE { ?s ?p ?o }", media_type=media_type))
     body = b"".join([chunk async for chunk in response.body])
     assert b"typed-literal" not in body
@@ -130,8 +120,8 @@ async def test_virtuoso_answers_reach_clients_as_standard_results(media_type: st
     await store.aclose()
 
 
-async def test_virtuoso_blank_nodes_get_valid_distinct_labels() -> None:
-    store = store_on(replay("select-bnodes"))
+async def test_virtuoso_blank_nodes_get_valid_distinct_labels(scripted: Scripted) -> None:
+    store = store_on(scripted(replay("select-bnodes")))
     result = await store.select("SELECT ?b ?p WHERE { ?b ?p ?o }")
     nodes = [row["b"] for row in result.rows]
     assert all(isinstance(node, ox.BlankNode) for node in nodes)
@@ -140,8 +130,10 @@ async def test_virtuoso_blank_nodes_get_valid_distinct_labels() -> None:
 
 
 @pytest.mark.parametrize(("name", "answer"), [("ask-true", True), ("ask-false", False)])
-async def test_virtuoso_ask_answered_as_a_select_is_a_boolean(name: str, answer: bool) -> None:
-    store = store_on(replay(name))
+async def test_virtuoso_ask_answered_as_a_select_is_a_boolean(
+    scripted: Scripted, name: str, answer: bool
+) -> None:
+    store = store_on(scripted(replay(name)))
     assert await store.ask("ASK { ?s ?p ?o }") is answer
     response = await store.execute(
         QueryRequest("ASK { ?s ?p ?o }", media_type="application/sparql-results+xml")
@@ -151,8 +143,8 @@ async def test_virtuoso_ask_answered_as_a_select_is_a_boolean(name: str, answer:
     await store.aclose()
 
 
-async def test_virtuoso_n_triples_with_tabs_parse() -> None:
-    store = store_on(replay("construct"))
+async def test_virtuoso_n_triples_with_tabs_parse(scripted: Scripted) -> None:
+    store = store_on(scripted(replay("construct")))
     triples = await store.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     assert (
         ox.Triple(ox.NamedNode("http://metadata.un.org/sdg/1"), ox.NamedNode("urn:q"), ox.Literal('x\ny"z'))
@@ -162,22 +154,26 @@ async def test_virtuoso_n_triples_with_tabs_parse() -> None:
     await store.aclose()
 
 
-async def test_a_virtuoso_syntax_error_is_a_400_with_its_message() -> None:
-    store = store_on(replay("syntax-error"))
+async def test_a_virtuoso_syntax_error_is_a_400_with_its_message(scripted: Scripted) -> None:
+    store = store_on(scripted(replay("syntax-error")))
     with pytest.raises(QuerySyntaxError, match=r"rejected the query: Virtuoso 37000: SP030: .*syntax error"):
         await store.select("SELECT * WHERE { ?s ?p ")
     await store.aclose()
 
 
-async def test_a_virtuoso_data_error_page_500_is_the_querys_fault_not_a_bad_gateway() -> None:
-    store = store_on(replay("data-error"))
+async def test_a_virtuoso_data_error_page_500_is_the_querys_fault_not_a_bad_gateway(
+    scripted: Scripted,
+) -> None:
+    store = store_on(scripted(replay("data-error")))
     with pytest.raises(QuerySyntaxError, match=r"Virtuoso 22007: .*valid language ID"):
         await store.select('SELECT (STRLANG("x", "zh-Hans") AS ?l) WHERE {}')
     await store.aclose()
 
 
-async def test_a_virtuoso_partial_answer_at_its_time_limit_is_a_timeout_never_rows() -> None:
-    store = store_on(replay("partial-timeout"))
+async def test_a_virtuoso_partial_answer_at_its_time_limit_is_a_timeout_never_rows(
+    scripted: Scripted,
+) -> None:
+    store = store_on(scripted(replay("partial-timeout")))
     with pytest.raises(QueryTimeout, match="stopped the query at its own time limit and sent an incomplete"):
         await store.select("SELECT ?a ?c WHERE { ?a ?p ?b . ?c ?q ?d }")
     with pytest.raises(QueryTimeout):
@@ -203,13 +199,12 @@ def test_virtuoso_timeout_errors_are_recognised() -> None:
 
 
 @pytest.mark.parametrize("chunk", [1, 7, 4096])
-async def test_the_row_limit_is_exact_on_a_streamed_json_answer(chunk: int) -> None:
-    store = store_on(replay("select-bnodes", chunk=chunk), max_rows=2)
-    result = await store.select("SELECT ?b ?p WHERE { ?b ?p ?o }")
-    assert (len(result.rows), result.truncated) == (2, True)
-    store = store_on(replay("select-bnodes", chunk=chunk), max_rows=3)
-    result = await store.select("SELECT ?b ?p WHERE { ?b ?p ?o }")
-    assert (len(result.rows), result.truncated) == (3, False)
+async def test_the_row_limit_is_exact_on_a_streamed_json_answer(scripted: Scripted, chunk: int) -> None:
+    for max_rows, truncated in ((2, True), (3, False)):
+        store = store_on(scripted(replay("select-bnodes", chunk=chunk)), max_rows=max_rows)
+        result = await store.select("SELECT ?b ?p WHERE { ?b ?p ?o }")
+        assert (len(result.rows), result.truncated) == (max_rows, truncated)
+        await store.aclose()
 
 
 def _feed_all(reader: SelectJsonReader, body: bytes) -> None:
@@ -247,34 +242,32 @@ def test_broken_json_results_are_refused(body: bytes, message: str) -> None:
         _feed_all(SelectJsonReader(10), body)
 
 
-async def test_broken_json_from_the_store_is_a_bad_gateway() -> None:
-    def broken(_: httpx.Request) -> httpx.Response:
-        body = b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "bogus", "value": "1"}}]}}'
-        return httpx.Response(200, content=body, headers={"content-type": "application/sparql-results+json"})
-
-    store = store_on(httpx.MockTransport(broken))
-    with pytest.raises(BadGateway, match=r"virtuoso\.example/sparql sent malformed JSON results: an unknown"):
+async def test_broken_json_from_the_store_is_a_bad_gateway(scripted: Scripted) -> None:
+    body = b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "bogus", "value": "1"}}]}}'
+    server = scripted(lambda _: Answer(200, [("Content-Type", "application/sparql-results+json")], body))
+    store = store_on(server)
+    with pytest.raises(BadGateway, match=f"{server.url} sent malformed JSON results: an unknown"):
         await store.select("SELECT ?x WHERE { ?x ?p ?o }")
     await store.aclose()
 
 
-async def test_a_standard_store_without_a_server_header_gets_plain_json_and_no_pragmas() -> None:
-    seen: list[httpx.Request] = []
-
-    def standard(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
+async def test_a_standard_store_without_a_server_header_gets_plain_json_and_no_pragmas(
+    scripted: Scripted,
+) -> None:
+    def standard(_: SeenRequest) -> Answer:
         body = (
             b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]}}'
         )
-        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+        return Answer(200, [("Content-Type", "application/json")], body)
 
-    store = store_on(httpx.MockTransport(standard))
+    server = scripted(standard)
+    store = store_on(server)
     result = await store.select("SELECT ?x WHERE { ?x ?p ?o }")
     assert result.rows == [{"x": ox.Literal("1")}]
     assert store.engine is not None
     assert store.engine.name == "generic"
-    form = httpx.QueryParams(seen[-1].content.decode())
-    assert form["query"] == "SELECT ?x WHERE { ?x ?p ?o }"
+    form = server.seen[-1].form
+    assert form["query"] == ["SELECT ?x WHERE { ?x ?p ?o }"]
     assert "timeout" not in form
     await store.aclose()
 
@@ -295,10 +288,10 @@ async def test_the_profile_setting_fixes_the_engine_when_a_proxy_hides_the_serve
 
 
 @pytest.mark.parametrize("name", ["select-terms", "select-bnodes", "select-empty"])
-async def test_an_answer_of_known_length_reads_as_a_streamed_one(name: str) -> None:
+async def test_an_answer_of_known_length_reads_as_a_streamed_one(scripted: Scripted, name: str) -> None:
     """With a Content-Length (what Virtuoso sends) pyoxigraph may read the body itself (standard_document);
     streamed in pieces the Python reader does: the same rows either way."""
-    whole, streamed = store_on(replay(name)), store_on(replay(name, chunk=7))
+    whole, streamed = store_on(scripted(replay(name))), store_on(scripted(replay(name, chunk=7)))
     query = "SELECT * WHERE { ?s ?p ?o }"
     one, other = await whole.select(query), await streamed.select(query)
     assert one.variables == other.variables

@@ -1,18 +1,20 @@
 """How RemoteStore reports a store that is down, wrong, or misbehaving: clear domain errors naming the store.
 
 The real server gives the real failures (refused connection, a 400 for bad syntax, a 404 for a wrong path, an
-outage and the recovery after it); httpx's MockTransport gives the ones a healthy Oxigraph never produces
-(5xx, a wrong media type, broken result bodies).
+outage and the recovery after it); a scripted store (tests/remote/scripted_store.py) gives the ones a healthy
+Oxigraph never produces (5xx, a wrong media type, broken result bodies, a connection reset mid-answer).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pytest
 from oxigraph_server import OxigraphServer, free_port
+from pyoxigraph import NamedNode
+from scripted_store import Answer, Script, ScriptedStore, SeenRequest, answer
 
 from coopkg.errors import (
     BadGateway,
@@ -101,26 +103,26 @@ def test_public_url_drops_user_password_query_and_fragment() -> None:
 # ------------------------------------------------------------------------------ a misbehaving store
 
 
-def _mock_store(handler: httpx.MockTransport) -> RemoteStore:
-    """A store mocked as an Oxigraph server (TSV for SELECT); test_remote_engines.py mocks the others."""
+Scripted = Callable[[Script], ScriptedStore]
+
+
+def _mock_store(server: ScriptedStore) -> RemoteStore:
+    """A scripted store taken for an Oxigraph server (TSV for SELECT); test_remote_engines.py scripts more."""
     return RemoteStore(
-        "http://store.example/sparql",
+        server.url,
         timeout=5.0,
         max_rows=10,
-        transport=handler,
         engine="oxigraph",
         version_interval=math.inf,  # no fingerprint reads among the requests these tests look at
     )
 
 
-def _answer(status: int, body: bytes, media_type: str = TSV) -> httpx.MockTransport:
-    return httpx.MockTransport(
-        lambda _: httpx.Response(status, content=body, headers={"content-type": media_type})
-    )
+def _answer(status: int, body: bytes, media_type: str = TSV) -> Script:
+    return answer(status, body, media_type)
 
 
 @pytest.mark.parametrize(
-    ("transport", "error", "message"),
+    ("script", "error", "message"),
     [
         (
             _answer(500, b"java.lang.NullPointerException at ..."),
@@ -141,12 +143,13 @@ def _answer(status: int, body: bytes, media_type: str = TSV) -> httpx.MockTransp
     ],
 )
 async def test_a_misbehaving_store_is_a_clear_error(
-    transport: httpx.MockTransport, error: type[CoopkgError], message: str
+    scripted: Scripted, script: Script, error: type[CoopkgError], message: str
 ) -> None:
-    store = _mock_store(transport)
+    server = scripted(script)
+    store = _mock_store(server)
     with pytest.raises(error, match=message) as caught:
         await store.select(SELECT)
-    assert "store.example/sparql" in caught.value.detail
+    assert server.url in caught.value.detail
     assert "NullPointer" not in caught.value.detail  # a server's internals are not passed on
     await store.aclose()
 
@@ -159,8 +162,8 @@ async def test_a_misbehaving_store_is_a_clear_error(
         (b" " * 70_000, "oversized answer"),
     ],
 )
-async def test_a_broken_ask_answer_is_bad_gateway(body: bytes, message: str) -> None:
-    store = _mock_store(_answer(200, body, "application/sparql-results+json"))
+async def test_a_broken_ask_answer_is_bad_gateway(scripted: Scripted, body: bytes, message: str) -> None:
+    store = _mock_store(scripted(_answer(200, body, "application/sparql-results+json")))
     with pytest.raises(BadGateway, match=message):
         await store.ask("ASK {}")
     with pytest.raises(BadGateway, match=message):
@@ -168,44 +171,63 @@ async def test_a_broken_ask_answer_is_bad_gateway(body: bytes, message: str) -> 
     await store.aclose()
 
 
-async def test_a_connection_reset_mid_answer_is_unavailable() -> None:
+@pytest.mark.parametrize("sent", [0, 12])
+async def test_a_connection_reset_mid_answer_is_unavailable(scripted: Scripted, sent: int) -> None:
     """A store that dies mid-answer resets the connection: 503 (retry), as SECURITY.md promises."""
-
-    def reset(request: httpx.Request) -> httpx.Response:
-        raise httpx.ReadError("connection reset by peer", request=request)
-
-    store = _mock_store(httpx.MockTransport(reset))
-    with pytest.raises(
-        StoreUnavailable, match=r"connection to the SPARQL store http://store\.example/sparql broke"
-    ):
+    body = b"?s\n" + b"<urn:x>\n" * 100
+    server = scripted(lambda _: Answer(200, [("Content-Type", TSV)], body, die_after=sent))
+    store = _mock_store(server)
+    with pytest.raises(StoreUnavailable, match=f"connection to the SPARQL store {server.url} broke"):
         await store.select(SELECT)
     await store.aclose()
 
 
-async def test_the_store_is_asked_for_the_transfer_formats_with_the_dataset_as_protocol_parameters() -> None:
-    seen: list[httpx.Request] = []
-
-    def record(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(200, content=b"?s\n", headers={"content-type": TSV})
-
-    store = _mock_store(httpx.MockTransport(record))
-    dataset = Dataset(default_graphs=("urn:g:1", "urn:g:2"), named_graphs=("urn:g:3",))
-    response = await store.execute(QueryRequest(SELECT, dataset=dataset, media_type="text/csv"))
-    assert b"".join([chunk async for chunk in response.body]) == b"s\r\n"
-    [request] = seen
-    assert request.method == "POST"
-    assert request.headers["accept"] == TSV
-    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
-    form = httpx.QueryParams(request.content.decode())
-    assert form.get_list("query") == [SELECT]
-    assert form.get_list("default-graph-uri") == ["urn:g:1", "urn:g:2"]
-    assert form.get_list("named-graph-uri") == ["urn:g:3"]
+async def test_a_store_that_breaks_http_is_a_bad_gateway(scripted: Scripted) -> None:
+    server = scripted(lambda _: Answer(200, [("Content-Type", TSV), ("Bad Header", "x")], b"?s\n"))
+    store = _mock_store(server)
+    with pytest.raises(BadGateway, match=f"store {server.url} broke the HTTP protocol"):
+        await store.select(SELECT)
     await store.aclose()
 
 
-def _must_not_be_called(request: httpx.Request) -> httpx.Response:
-    raise AssertionError(f"the store was called: {request.content!r}")
+async def test_a_connection_the_store_closed_unanswered_is_tried_again_once(scripted: Scripted) -> None:
+    """The store closes an idle kept-alive connection just as the gateway reuses it: queries are read-only,
+    so the query goes again, once; a store that keeps hanging up is unavailable."""
+    calls: list[int] = []
+
+    def close_the_first(_: SeenRequest) -> Answer:
+        calls.append(1)
+        return Answer(200, [("Content-Type", TSV)], b"?s\n<urn:x>\n", hang_up=len(calls) == 1)
+
+    store = _mock_store(scripted(close_the_first))
+    result = await store.select(SELECT)
+    assert result.rows == [{"s": NamedNode("urn:x")}]
+    assert len(calls) == 2
+    await store.aclose()
+    always = scripted(lambda _: Answer(200, hang_up=True))
+    store = _mock_store(always)
+    with pytest.raises(StoreUnavailable, match="broke during the query"):
+        await store.select(SELECT)
+    assert len(always.seen) == 2
+    await store.aclose()
+
+
+async def test_the_store_is_asked_for_the_transfer_formats_with_the_dataset_as_protocol_parameters(
+    scripted: Scripted,
+) -> None:
+    server = scripted(_answer(200, b"?s\n"))
+    store = _mock_store(server)
+    dataset = Dataset(default_graphs=("urn:g:1", "urn:g:2"), named_graphs=("urn:g:3",))
+    response = await store.execute(QueryRequest(SELECT, dataset=dataset, media_type="text/csv"))
+    assert b"".join([chunk async for chunk in response.body]) == b"s\r\n"
+    [request] = server.seen
+    assert request.method == "POST"
+    assert request.headers["accept"] == TSV
+    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert request.form["query"] == [SELECT]
+    assert request.form["default-graph-uri"] == ["urn:g:1", "urn:g:2"]
+    assert request.form["named-graph-uri"] == ["urn:g:3"]
+    await store.aclose()
 
 
 @pytest.mark.parametrize(
@@ -221,33 +243,31 @@ def _must_not_be_called(request: httpx.Request) -> httpx.Response:
     ],
 )
 async def test_the_gateways_guard_runs_before_anything_is_forwarded(
-    query: str, error: type[CoopkgError], message: str
+    scripted: Scripted, query: str, error: type[CoopkgError], message: str
 ) -> None:
-    store = _mock_store(httpx.MockTransport(_must_not_be_called))
+    server = scripted(_answer(200, b"?s\n"))
+    store = _mock_store(server)
     with pytest.raises(error, match=message):
         await store.execute(QueryRequest(query, media_type="application/sparql-results+json"))
+    assert server.seen == []
     await store.aclose()
 
 
-async def test_an_allowlisted_service_is_forwarded() -> None:
-    seen: list[str] = []
-
-    def record(request: httpx.Request) -> httpx.Response:
-        seen.append(httpx.QueryParams(request.content.decode())["query"])
-        return httpx.Response(200, content=b"?s\n", headers={"content-type": TSV})
-
+async def test_an_allowlisted_service_is_forwarded(scripted: Scripted) -> None:
+    server = scripted(_answer(200, b"?s\n"))
     store = RemoteStore(
-        "http://store.example/sparql",
+        server.url,
         timeout=5.0,
         max_rows=10,
         service_allow=["https://query.wikidata.org/"],
-        transport=httpx.MockTransport(record),
         engine="oxigraph",
         version_interval=math.inf,
     )
     query = "SELECT ?s WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }"
     await store.execute(QueryRequest(query, media_type="text/csv", base_iri="http://gateway.example/sparql"))
-    assert seen == [query]  # no relative IRI: the text goes as it came (no BASE added)
+    assert [request.field("query") for request in server.seen] == [
+        query
+    ]  # no relative IRI: the text goes as it came (no BASE added)
     await store.aclose()
 
 

@@ -69,9 +69,6 @@ def command(**options: Any) -> None:
         if name in overrides:
             overrides[name] = list(overrides[name])
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request to a remote store at INFO: a second line per query beside coopkg.access's,
-    # and measurable CPU per request in front of a remote store. Its warnings still show.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     preloaded: ZygoteLauncher | None = None
     scratch = contextlib.ExitStack()  # a temporary store directory, when the data will not fit in memory
     # jieba's dictionary loads (~0.3 s) in this process while the zygote loads the data in its own, so the

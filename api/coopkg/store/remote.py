@@ -1,8 +1,8 @@
 """A remote SPARQL 1.1 endpoint (Oxigraph server, Fuseki, Virtuoso, GraphDB, QLever) as the gateway's store.
 
 Many stateless gateway workers can stand in front of one real triplestore: this backend holds no data, only
-an `httpx.AsyncClient`, so every call is a coroutine and nothing blocks the event loop (the little CPU work,
-parsing and re-serialising results, runs in a worker thread).
+a pool of connections to the store (`remote_http`, aiohttp), so every call is a coroutine and nothing blocks
+the event loop (parsing and re-serialising a big answer runs in a worker thread).
 
 Transfer formats. Whatever the client negotiated, the store is asked for a line-oriented format: SELECT as
 SPARQL TSV (one solution per line, terms in N-Triples syntax), CONSTRUCT/DESCRIBE as N-Triples (one triple per
@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, TypeVar, TypeVarTuple
 from urllib.parse import urlsplit, urlunsplit
 
 import anyio
-import httpx
 import pyoxigraph as ox
 
 from coopkg import __version__
@@ -76,6 +75,13 @@ from coopkg.store.remote_engines import (
     detect,
     is_cut_by_store,
     is_partial_answer,
+)
+from coopkg.store.remote_http import (
+    ConnectionBroke,
+    ProtocolViolation,
+    StoreConnection,
+    StoreResponse,
+    StoreUnreachable,
 )
 from coopkg.store.remote_json import (
     FAST_BODY_LIMIT,
@@ -145,7 +151,7 @@ class _Fetched:
 
 
 class RemoteStore:
-    """The Store protocol (api/coopkg/store/base.py) over the SPARQL 1.1 Protocol, with httpx."""
+    """The Store protocol (api/coopkg/store/base.py) over the SPARQL 1.1 Protocol."""
 
     def __init__(
         self,
@@ -156,7 +162,6 @@ class RemoteStore:
         health_timeout: float = 2.0,
         service_allow: Sequence[str] = (),
         max_query_length: int = 1_000_000,
-        transport: httpx.AsyncBaseTransport | None = None,
         engine: EngineName | None = None,
         version_interval: float = 5.0,
     ) -> None:
@@ -179,14 +184,7 @@ class RemoteStore:
         # The gateway's own guard, again here: no update and no SERVICE beyond the allowlist ever leaves.
         self._allowlist = ServiceAllowlist(list(service_allow))
         self.max_query_length = max_query_length
-        # httpx's own timeouts are a backstop behind the anyio deadline; connect failures are retried once so
-        # a connection dropped by a store restart does not fail the first request after it comes back.
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout + 5.0, connect=min(timeout, 5.0)),
-            transport=transport or httpx.AsyncHTTPTransport(retries=1),
-            headers={"User-Agent": f"api/coopkg/{__version__}"},
-            follow_redirects=False,
-        )
+        self._connection = StoreConnection(query_url, user_agent=f"coopkg/{__version__}")
         # Until the store is reached, a per-process token: ETags then change at least with every restart.
         self._version = f"remote-{uuid.uuid4().hex}"
         # The engine decides the transfer formats (remote_engines); None: recognised on first contact.
@@ -314,7 +312,7 @@ class RemoteStore:
             return
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._connection.aclose()
 
     # -- the protocol exchange ---------------------------------------------------------------------------
 
@@ -346,13 +344,13 @@ class RemoteStore:
                 engine = self._engine or await self._recognise(deadline)
                 async with self._post(engine, query, dataset, kind, deadline) as response:
                     if kind == "ask":
-                        body = await _read_limited(response, _ASK_BODY_LIMIT)
+                        body = await _read_limited(response, _ASK_BODY_LIMIT, self.public_url)
                         return _Fetched([body], False)
                     if kind == "select" and engine.select_format == RESULTS_JSON:
-                        fetched = await _read_json_rows(response, limit or self.max_rows)
+                        fetched = await _read_json_rows(response, limit or self.max_rows, self.public_url)
                     else:
-                        fetched = await _read_lines(response, kind, limit or self.max_rows)
-                    if is_cut_by_store(dict(response.headers)):
+                        fetched = await _read_lines(response, kind, limit or self.max_rows, self.public_url)
+                    if is_cut_by_store(response.headers):
                         return replace(fetched, truncated=True)
                     return fetched
         except TimeoutError as error:
@@ -360,33 +358,26 @@ class RemoteStore:
                 f"The query did not finish within {deadline:g} s at the SPARQL store {self.public_url}; "
                 "narrow it (fewer patterns, a LIMIT) and retry."
             ) from error
-        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+        except StoreUnreachable as error:
             raise StoreUnavailable(
                 f"The SPARQL store {self.public_url} cannot be reached; "
                 "the gateway retries on the next request, retry shortly."
             ) from error
-        except httpx.TimeoutException as error:
-            raise QueryTimeout(
-                f"The SPARQL store {self.public_url} stopped answering within the time limit; retry later."
-            ) from error
-        except (httpx.ReadError, httpx.RemoteProtocolError) as error:
+        except ConnectionBroke as error:
             # A reset or a connection closed mid-answer is what a dying store looks like: unavailable (503),
             # as the module docstring and SECURITY.md promise, not a protocol fault of a living store.
             raise StoreUnavailable(
                 f"The connection to the SPARQL store {self.public_url} broke during the query; retry shortly."
             ) from error
-        except httpx.HTTPError as error:  # other protocol violations
+        except ProtocolViolation as error:
             raise BadGateway(
-                f"The connection to the SPARQL store {self.public_url} broke during the query; retry shortly."
+                f"The SPARQL store {self.public_url} broke the HTTP protocol in its answer; retry later."
             ) from error
 
     async def _recognise(self, deadline: float) -> Engine:
         """The store's engine, from the `Server` header of an `ASK {}` (remote_engines.detect); once."""
-        form = {"query": _HEALTH_QUERY}
-        async with self._client.stream(
-            "POST", self.query_url, data=form, headers={"Accept": RESULTS_JSON}
-        ) as response:
-            await response.aread()
+        async with self._connection.post([("query", _HEALTH_QUERY)], RESULTS_JSON, deadline) as response:
+            await response.read()
         engine = detect(response.headers.get("server"))
         if not self._fixed_engine:
             self._engine = engine
@@ -395,30 +386,27 @@ class RemoteStore:
     @asynccontextmanager
     async def _post(
         self, engine: Engine, query: str, dataset: Dataset | None, kind: QueryKind, deadline: float
-    ) -> AsyncIterator[httpx.Response]:
+    ) -> AsyncIterator[StoreResponse]:
         # A form POST carries queries of any length and is accepted by every SPARQL 1.1 endpoint.
-        form: dict[str, str | list[str]] = {"query": query}
+        form = [("query", query)]
         if dataset is not None:
-            form["default-graph-uri"] = list(dataset.default_graphs)
-            form["named-graph-uri"] = list(dataset.named_graphs)
+            form += [("default-graph-uri", iri) for iri in dataset.default_graphs]
+            form += [("named-graph-uri", iri) for iri in dataset.named_graphs]
         if engine.timeout_parameter:  # the store stops the query itself (and flags what it sends then)
-            form["timeout"] = str(max(1, int(deadline * 1000)))
+            form.append(("timeout", str(max(1, int(deadline * 1000)))))
         accept = engine.transfer_format(kind)
-        # httpx's own timeouts, a backstop behind the anyio deadline, follow this query's deadline (the
-        # gateway's own whole reads may take longer than a client's query).
-        backstop = httpx.Timeout(deadline + 5.0, connect=min(deadline, 5.0))
-        async with self._client.stream(
-            "POST", self.query_url, data=form, headers={"Accept": accept}, timeout=backstop
-        ) as response:
+        # The connection's own timeouts, a backstop behind the anyio deadline, follow this query's deadline
+        # (the gateway's own whole reads may take longer than a client's query).
+        async with self._connection.post(form, accept, deadline) as response:
             if not self._fixed_engine:  # every answer refreshes it: a store replaced by another is noticed
                 self._engine = detect(response.headers.get("server"))
             await self._check(response, accept)
             yield response
 
-    async def _check(self, response: httpx.Response, accept: str) -> None:
-        status = response.status_code
+    async def _check(self, response: StoreResponse, accept: str) -> None:
+        status = response.status
         if status >= 400 and status != 503:
-            text = (await _read_limited(response, _ERROR_BODY_LIMIT, strict=False)).strip()
+            text = (await _read_limited(response, _ERROR_BODY_LIMIT, self.public_url, strict=False)).strip()
             recognised = classify_error(text)
             if recognised is not None and recognised.kind == "timeout":
                 raise QueryTimeout(
@@ -439,7 +427,7 @@ class RemoteStore:
                 f"The SPARQL store {self.public_url} answered HTTP {status}; check that "
                 "COOPKG_REMOTE_QUERY_URL is its SPARQL 1.1 query endpoint and that it accepts form POSTs."
             )
-        if is_partial_answer(dict(response.headers)):
+        if is_partial_answer(response.headers):
             raise QueryTimeout(
                 f"The SPARQL store {self.public_url} stopped the query at its own time limit and sent an "
                 "incomplete answer; narrow the query (fewer patterns, a LIMIT) and retry."
@@ -452,13 +440,12 @@ class RemoteStore:
             )
 
 
-async def _read_json_rows(response: httpx.Response, limit: int) -> _Fetched:
+async def _read_json_rows(response: StoreResponse, limit: int, where: str) -> _Fetched:
     """A SPARQL JSON SELECT answer up to `limit` solutions; an early return closes the connection."""
     reader = SelectJsonReader(limit)
-    where = public_url(str(response.url))
-    length = response.headers.get("content-length", "")
-    if length.isdigit() and int(length) <= FAST_BODY_LIMIT:
-        body = await response.aread()  # httpx stops at Content-Length
+    length = response.content_length
+    if length is not None and length <= FAST_BODY_LIMIT:
+        body = await response.read()
         document = await _off_loop_if_big(len(body), standard_document, body, limit)
         if document is not None:
             return _Fetched([], False, document)
@@ -471,10 +458,10 @@ async def _read_json_rows(response: httpx.Response, limit: int) -> _Fetched:
         return _Fetched([], reader.truncated, reader.document())
     trailing = 0  # bytes after the bindings array (`] } }`)
     try:
-        async for chunk in response.aiter_bytes():
+        async for chunk in response.chunks():
             if reader.finished:
-                # Read the few closing bytes too: a body read to its end lets httpx keep the connection for
-                # the next query (a new connection per query costs milliseconds).
+                # Read the few closing bytes too: a body read to its end keeps the connection for the next
+                # query (a new connection per query costs milliseconds).
                 trailing += len(chunk)
                 if trailing > _ERROR_BODY_LIMIT:
                     break
@@ -487,11 +474,11 @@ async def _read_json_rows(response: httpx.Response, limit: int) -> _Fetched:
     return _Fetched([], reader.truncated, reader.document())
 
 
-async def _read_lines(response: httpx.Response, kind: QueryKind, limit: int) -> _Fetched:
+async def _read_lines(response: StoreResponse, kind: QueryKind, limit: int, where: str) -> _Fetched:
     """Lines of up to `limit` rows (plus the TSV header); an early return closes the connection."""
     lines: list[str] = []
     rows = 0
-    async for line in _lines(response):
+    async for line in _lines(response, where):
         if kind == "graph" and (not line.strip() or line.lstrip().startswith("#")):
             continue  # N-Triples blank and comment lines carry no triple
         if kind == "select" and not lines:
@@ -504,38 +491,34 @@ async def _read_lines(response: httpx.Response, kind: QueryKind, limit: int) -> 
     return _Fetched(lines, False)
 
 
-async def _lines(response: httpx.Response) -> AsyncIterator[str]:
+async def _lines(response: StoreResponse, where: str) -> AsyncIterator[str]:
     """The body's lines, split at LF only: TSV and N-Triples escape every other line break inside a term
-    (httpx's own line splitting would also break at U+2028 and friends, which may stand raw in a literal).
+    (a general line splitter would also break at U+2028 and friends, which may stand raw in a literal).
     """
     pending = b""
-    async for chunk in response.aiter_bytes():
+    async for chunk in response.chunks():
         *complete, pending = (pending + chunk).split(b"\n")
         for line in complete:
-            yield _decode(line.removesuffix(b"\r"), response)
+            yield _decode(line.removesuffix(b"\r"), where)
     if pending:
-        yield _decode(pending.removesuffix(b"\r"), response)
+        yield _decode(pending.removesuffix(b"\r"), where)
 
 
-def _decode(line: bytes, response: httpx.Response) -> str:
+def _decode(line: bytes, where: str) -> str:
     try:
         return line.decode("utf-8")
     except UnicodeDecodeError:
-        raise BadGateway(
-            f"The SPARQL store {public_url(str(response.url))} sent text that is not UTF-8."
-        ) from None
+        raise BadGateway(f"The SPARQL store {where} sent text that is not UTF-8.") from None
 
 
-async def _read_limited(response: httpx.Response, limit: int, *, strict: bool = True) -> str:
+async def _read_limited(response: StoreResponse, limit: int, where: str, *, strict: bool = True) -> str:
     """At most `limit` characters of the body; more is a BadGateway (strict) or cut off (error texts)."""
     data = bytearray()
-    async for chunk in response.aiter_bytes():
+    async for chunk in response.chunks():
         data += chunk
         if len(data) > limit:
             if strict:
-                raise BadGateway(
-                    f"The SPARQL store {public_url(str(response.url))} sent an oversized answer."
-                )
+                raise BadGateway(f"The SPARQL store {where} sent an oversized answer.")
             break
     return data[:limit].decode("utf-8", errors="replace")
 
