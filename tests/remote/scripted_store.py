@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 import struct
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -46,6 +47,7 @@ class Answer:
     chunk: int = 0  # > 0: chunked transfer, pieces of this many bytes; 0: one body with Content-Length
     die_after: int | None = None  # send this many body bytes (of a Content-Length for all), then reset
     hang_up: bool = False  # close the connection without a byte of answer (as on an idle kept-alive one)
+    delay: float = 0.0  # seconds to wait before the first byte (a store computing, or stalled)
 
 
 Script = Callable[[SeenRequest], Answer]
@@ -65,6 +67,7 @@ class _Handler(BaseHTTPRequestHandler):
         seen = SeenRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
         self.server.seen.append(seen)
         scripted = self.server.script(seen)
+        time.sleep(scripted.delay)
         if scripted.hang_up:
             self.close_connection = True
             return
