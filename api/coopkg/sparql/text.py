@@ -28,7 +28,6 @@ __all__ = [
     "tokens",
     "variables_after",
     "where_brace",
-    "where_close",
 ]
 
 # Parameter names are ASCII SPARQL variable names (they also become URL query parameters).
@@ -54,22 +53,6 @@ def where_brace(query: str) -> int:
         elif token.kind == "word" and depth == 0 and token.text.upper() == "WHERE":
             after_where = True
     raise ValueError("the query has no explicit `WHERE {` at its top level")
-
-
-def where_close(query: str) -> int:
-    """Offset of the `}` closing the outermost WHERE group; ValueError as `where_brace`, or if unbalanced."""
-    brace = where_brace(query)
-    depth = 0
-    for token in tokens(query):
-        if token.start < brace:
-            continue
-        if token.kind == "open":
-            depth += 1
-        elif token.kind == "close":
-            depth -= 1
-            if depth == 0:
-                return token.start
-    raise ValueError("the query's WHERE group is not closed")
 
 
 def variables_after(query: str, offset: int) -> set[str]:
