@@ -271,6 +271,28 @@ async def test_an_allowlisted_service_is_forwarded(scripted: Scripted) -> None:
     await store.aclose()
 
 
+# A `<` that opens no absolute IRI (an operator, a string's character) makes the store lex the query; only a
+# relative IRI token gets the BASE, wherever the `<`s stand.
+@pytest.mark.parametrize(
+    ("query", "based"),
+    [
+        ("SELECT ?s WHERE { ?s <http://x.example/p> ?o FILTER(?o < 3) }", False),
+        ('SELECT ?s WHERE { ?s ?p "<relative>" }', False),
+        ("SELECT ?s WHERE { ?s <http://x.example/p> ?o FILTER(?o <= 3) } # <relative>", False),
+        ("SELECT ?s WHERE { ?s <http://x.example/p> <relative> FILTER(?s < 3) }", True),
+        ('SELECT ?s WHERE { ?s ?p "<http://x.example/>" . ?s ?p <relative> }', True),
+        ("SELECT ?s WHERE { ?s <p> ?o }", True),
+    ],
+)
+async def test_base_is_added_only_for_a_relative_iri(scripted: Scripted, query: str, based: bool) -> None:
+    server = scripted(_answer(200, b"?s\n"))
+    store = RemoteStore(server.url, timeout=5.0, max_rows=10, engine="oxigraph", version_interval=math.inf)
+    await store.execute(QueryRequest(query, media_type="text/csv", base_iri="http://gateway.example/sparql"))
+    sent = server.seen[0].field("query")
+    assert sent == (f"BASE <http://gateway.example/sparql>\n{query}" if based else query)
+    await store.aclose()
+
+
 # ------------------------------------------------------------------------- outage and recovery
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 COMMENT = r"\#[^\n\r]*"
 STRING = r"""
@@ -44,8 +44,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple, not a dataclass: a query is lexed on every request, tokens by the hundred
     kind: str  # iri, string, var, pname, word, open (`{`), close (`}`) or other (one character: `(`, `*`)
     text: str
     start: int  # offset in the query text
