@@ -16,7 +16,8 @@ from fastapi.testclient import TestClient
 from coopkg.settings import Settings
 from coopkg.store.inprocess import InProcessStore
 from coopkg.web import lean
-from coopkg.web.app import GZIP_MINIMUM, create_app
+from coopkg.web.app import create_app
+from coopkg.web.response_cache import GZIP_MIN
 
 GRAPH = ox.NamedNode("http://example.org/g")
 SELECT = "SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o } ORDER BY ?s"
@@ -83,7 +84,7 @@ def test_lean_and_full_path_answer_alike(
     assert fast == full
     compressible = method == "GET" and "gzip" in headers.get("accept-encoding", "")
     gzipped = ("content-encoding", "gzip") in fast[1]
-    if compressible and len(fast[2]) >= GZIP_MINIMUM:
+    if compressible and len(fast[2]) >= GZIP_MIN:
         assert gzipped
     if not compressible:
         assert not gzipped

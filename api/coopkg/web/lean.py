@@ -44,9 +44,10 @@ class LeanSparqlQueries:
         secure: Callable[[ASGIApp], ASGIApp],
         errors: tuple[type[Exception], ErrorHandler],
         gzip_minimum: int,
+        gzip_level: int,
     ) -> None:
         self.app = app
-        self.gzip_minimum = gzip_minimum  # the app's GZipMiddleware minimum_size
+        self.gzip_minimum, self.gzip_level = gzip_minimum, gzip_level  # as the app's GZipMiddleware
         self.error_type, self.on_error = errors
         self.answer = secure(self._answer)  # the app's security headers, the same wrapper as the full path
 
@@ -79,7 +80,8 @@ class LeanSparqlQueries:
                 MutableHeaders(raw=message["headers"]).add_vary_header("Origin")
             await send(message)
 
-        await GZipMiddleware(response, minimum_size=self.gzip_minimum)(scope, receive, varying_on_origin)
+        compress = GZipMiddleware(response, minimum_size=self.gzip_minimum, compresslevel=self.gzip_level)
+        await compress(scope, receive, varying_on_origin)
 
 
 def _lean(scope: Scope) -> bool:
