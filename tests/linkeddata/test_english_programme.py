@@ -117,3 +117,27 @@ def test_the_home_page_gives_the_title_in_the_language_it_is_in(client: TestClie
     parser.feed(client.get(f"/?lang={lang}", headers=HTML).text)  # one programme: its own page
     # The programme has only an English title: never tagged Chinese, even on the Chinese page.
     assert parser.langs_of("Avalon-Borduria Joint Work Programme") == {"en"}
+
+
+def test_a_commitment_without_an_area_has_no_empty_area_row(client: TestClient) -> None:
+    # The invented programme's sections name no cooperation area: the page leaves the row out instead of
+    # showing an empty one (the shipped programme's pages keep theirs: tests/linkeddata/test_pages.py).
+    item = _first_item(client)
+    assert item["areas"] == []
+    page = client.get(str(item["id"]).replace("https://w3id.org/coopkg/id/", "/id/"), headers=HTML)
+    assert page.status_code == 200, page.text[:300]
+    assert "<dt>Cooperation area</dt>" not in page.text
+    assert "<dt>合作领域</dt>" not in page.text
+    assert "<dd></dd>" not in page.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "wording"), [("en", "source text (Chinese or English)"), ("zh", "原文（中文或英文）")]
+)
+def test_the_home_page_does_not_call_every_source_chinese(
+    client: TestClient, lang: str, wording: str
+) -> None:
+    page = client.get(f"/?lang={lang}", headers=HTML).text
+    assert wording in page
+    assert "programme's Chinese text" not in page
+    assert "中文原文构建" not in page

@@ -94,6 +94,7 @@ def test_commitment_page_bilingual_with_highlighted_quote(client: TestClient) ->
     assert item.having("p", **{"class": "text-source", "lang": "zh"})
     assert item.having("p", **{"class": "text-en", "lang": "en"})
     assert "Environment and water resources" in text  # area
+    assert "Cooperation area" in text  # its row (left out only where a section names no area)
     assert "China Council for International Cooperation on Environment and Development" in text  # agency
     assert "Basis" in text
     assert "Rationale" in text

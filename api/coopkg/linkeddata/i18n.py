@@ -185,11 +185,11 @@ _WORDS: dict[str, tuple[str, str]] = {  # key -> (en, zh)
         "“sponge cities”。同一搜索的数据接口：",
     ),
     "about": (
-        "A knowledge graph of what the parties commit to, built from the programme's Chinese text: every "
-        "commitment is the source's own words, traceable to its exact span; English renderings and SDG "
-        "alignments are ours and marked as such.",
-        "根据工作方案中文原文构建的合作承诺知识图谱：每条承诺均为原文表述，可追溯到确切位置；英文译文和"
-        "可持续发展目标关联由本项目整理，并作相应标注。",
+        "A knowledge graph of what the parties commit to, built from each programme's source text (Chinese "
+        "or English): every commitment is the source's own words, traceable to its exact span; translations "
+        "and SDG alignments are ours and marked as such.",
+        "根据各工作方案原文（中文或英文）构建的合作承诺知识图谱：每条承诺均为原文表述，可追溯到确切位置；"
+        "译文和可持续发展目标关联由本项目整理，并作相应标注。",
     ),
 }
 
