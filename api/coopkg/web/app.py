@@ -33,7 +33,7 @@ from coopkg.store.pool import Launcher
 from coopkg.web import api_docs, http, openapi
 from coopkg.web.client_address import ClientAddress
 from coopkg.web.lean import LeanSparqlQueries
-from coopkg.web.response_cache import GZIP_LEVEL, GZIP_MIN, ResponseCache
+from coopkg.web.response_cache import ResponseCache
 from coopkg.web.routers import health, ids, pages, rest, search, sparql, validate, vocabulary
 from coopkg.web.trusted_host import TrustedHost, warn_if_exposed
 
@@ -228,7 +228,7 @@ def create_app(
     for router in _routers():
         app.include_router(router)
     openapi.complete(app, hosts_checked=bool(settings.public_url or settings.allowed_hosts))
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN, compresslevel=GZIP_LEVEL)
+    app.add_middleware(GZipMiddleware, minimum_size=http.GZIP_MIN, compresslevel=http.GZIP_LEVEL)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -245,8 +245,6 @@ def create_app(
         LeanSparqlQueries,
         secure=SecurityHeaders,
         errors=(CoopkgError, _coopkg_error),
-        gzip_minimum=GZIP_MIN,
-        gzip_level=GZIP_LEVEL,
     )
     # Outermost: a repeat GET of a query or an IRI page is answered before FastAPI is entered.
     app.add_middleware(ResponseCache, state_app=app, max_bytes=settings.cache_mb * 1024 * 1024)

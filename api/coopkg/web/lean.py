@@ -27,6 +27,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from coopkg.web import dependencies
+from coopkg.web.http import GZIP_LEVEL, GZIP_MIN
 from coopkg.web.routers.sparql import sparql_get, sparql_head
 
 ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
@@ -43,11 +44,8 @@ class LeanSparqlQueries:
         *,
         secure: Callable[[ASGIApp], ASGIApp],
         errors: tuple[type[Exception], ErrorHandler],
-        gzip_minimum: int,
-        gzip_level: int,
     ) -> None:
         self.app = app
-        self.gzip_minimum, self.gzip_level = gzip_minimum, gzip_level  # as the app's GZipMiddleware
         self.error_type, self.on_error = errors
         self.answer = secure(self._answer)  # the app's security headers, the same wrapper as the full path
 
@@ -80,7 +78,7 @@ class LeanSparqlQueries:
                 MutableHeaders(raw=message["headers"]).add_vary_header("Origin")
             await send(message)
 
-        compress = GZipMiddleware(response, minimum_size=self.gzip_minimum, compresslevel=self.gzip_level)
+        compress = GZipMiddleware(response, minimum_size=GZIP_MIN, compresslevel=GZIP_LEVEL)
         await compress(scope, receive, varying_on_origin)
 
 

@@ -19,12 +19,8 @@ from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from coopkg.web.http import not_modified
+from coopkg.web.http import GZIP_LEVEL, GZIP_MIN, not_modified
 
-GZIP_MIN = 1024  # bytes: smaller bodies are not worth compressing (the app's GZipMiddleware too)
-# zlib's default level, for the app's GZipMiddleware too (Starlette's default, 9, took 78 µs instead of 47 for
-# 12 kB of results, and twice as long on big answers, for a body a tenth smaller)
-GZIP_LEVEL = 6
 # Request headers the answer may depend on; they form the key (with the query string, which holds `format=`).
 # Host too: JSON-LD pages link their @context by the request's base URL.
 KEYED = (b"accept", b"accept-language", b"host")
