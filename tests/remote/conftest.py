@@ -8,6 +8,7 @@ Async tests run on anyio's pytest plugin (asyncio backend).
 
 from __future__ import annotations
 
+import ssl
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -29,12 +30,12 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def scripted() -> Iterator[Callable[[Script], ScriptedStore]]:
+def scripted() -> Iterator[Callable[..., ScriptedStore]]:
     """Starts scripted stores (tests/remote/scripted_store.py) for one test; they stop when it ends."""
     started: list[ScriptedStore] = []
 
-    def start(script: Script) -> ScriptedStore:
-        started.append(ScriptedStore(script))
+    def start(script: Script, tls: ssl.SSLContext | None = None) -> ScriptedStore:
+        started.append(ScriptedStore(script, tls))
         return started[-1]
 
     yield start

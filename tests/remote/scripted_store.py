@@ -3,12 +3,14 @@ healthy store never produces (recorded Virtuoso answers, 5xx, wrong media types,
 that dies mid-answer), sent over a real socket so RemoteStore's own HTTP client reads them.
 
 The response is written byte by byte as scripted (status line, headers, body); the server adds only the
-framing: `Content-Length`, or chunked transfer when `Answer.chunk` is set.
+framing: `Content-Length`, chunked transfer when `Answer.chunk` is set, or none (the body ends with the
+connection) when `Answer.until_close` is. `tls` serves https with the given certificate.
 """
 
 from __future__ import annotations
 
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -27,6 +29,7 @@ class SeenRequest:
     path: str
     headers: dict[str, str]  # names lower-cased
     body: bytes
+    peer: tuple[str, int]  # the client's address and port: the same for requests on one connection
 
     @property
     def form(self) -> dict[str, list[str]]:
@@ -48,6 +51,7 @@ class Answer:
     die_after: int | None = None  # send this many body bytes (of a Content-Length for all), then reset
     hang_up: bool = False  # close the connection without a byte of answer (as on an idle kept-alive one)
     delay: float = 0.0  # seconds to wait before the first byte (a store computing, or stalled)
+    until_close: bool = False  # no framing: the body ends when the connection closes (as HTTP/1.0)
 
 
 Script = Callable[[SeenRequest], Answer]
@@ -64,7 +68,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("content-length", "0")))
-        seen = SeenRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        seen = SeenRequest(self.command, self.path, headers, body, self.client_address[:2])
         self.server.seen.append(seen)
         scripted = self.server.script(seen)
         time.sleep(scripted.delay)
@@ -76,9 +81,10 @@ class _Handler(BaseHTTPRequestHandler):
         )
         lines = [f"HTTP/1.1 {scripted.status} {phrase}"]
         lines += [f"{name}: {value}" for name, value in scripted.headers if name.lower() not in FRAMING]
-        lines.append(
-            "Transfer-Encoding: chunked" if scripted.chunk else f"Content-Length: {len(scripted.body)}"
-        )
+        if scripted.chunk:
+            lines.append("Transfer-Encoding: chunked")
+        elif not scripted.until_close:
+            lines.append(f"Content-Length: {len(scripted.body)}")
         self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
         if scripted.die_after is not None:
             self.wfile.write(scripted.body[: scripted.die_after])
@@ -95,6 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         else:
             self.wfile.write(scripted.body)
+            self.close_connection = scripted.until_close
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -112,15 +119,18 @@ class _Server(ThreadingHTTPServer):
 class ScriptedStore:
     """Started on construction; `stop()` ends it. `seen` lists the requests in the order they came."""
 
-    def __init__(self, script: Script) -> None:
+    def __init__(self, script: Script, tls: ssl.SSLContext | None = None) -> None:
         self._server = _Server(script)
+        self._scheme = "http" if tls is None else "https"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, name="scripted-store", daemon=True)
         self._thread.start()
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/sparql"
+        return f"{self._scheme}://{host!s}:{port}/sparql"
 
     @property
     def seen(self) -> list[SeenRequest]:

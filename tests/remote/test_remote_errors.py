@@ -182,6 +182,21 @@ async def test_a_connection_reset_mid_answer_is_unavailable(scripted: Scripted, 
     await store.aclose()
 
 
+async def test_a_redirecting_store_is_a_bad_gateway_that_names_the_target(scripted: Scripted) -> None:
+    """Redirects are not followed (a POST would have to be sent again elsewhere): the message names where the
+    store points, so the operator can set that URL (without any password in it)."""
+    moved = Answer(301, [("Location", "https://reader:secret@store.example/sparql")])
+    server = scripted(lambda _: moved)
+    store = _mock_store(server)
+    with pytest.raises(
+        BadGateway, match=r"redirects queries \(HTTP 301\) to https://store.example/sparql;"
+    ) as error:
+        await store.select(SELECT)
+    assert "secret" not in error.value.detail
+    assert len(server.seen) == 1
+    await store.aclose()
+
+
 async def test_a_store_that_breaks_http_is_a_bad_gateway(scripted: Scripted) -> None:
     server = scripted(lambda _: Answer(200, [("Content-Type", TSV), ("Bad Header", "x")], b"?s\n"))
     store = _mock_store(server)

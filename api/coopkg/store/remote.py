@@ -1,7 +1,7 @@
 """A remote SPARQL 1.1 endpoint (Oxigraph server, Fuseki, Virtuoso, GraphDB, QLever) as the gateway's store.
 
 Many stateless gateway workers can stand in front of one real triplestore: this backend holds no data, only
-a pool of connections to the store (`remote_http`, aiohttp), so every call is a coroutine and nothing blocks
+kept-alive connections to the store (`remote_http`), so every call is a coroutine and nothing blocks
 the event loop (parsing and re-serialising a big answer runs in a worker thread).
 
 Transfer formats. Whatever the client negotiated, the store is asked for a line-oriented format: SELECT as
@@ -429,6 +429,12 @@ class RemoteStore:
         if status >= 500:
             raise BadGateway(
                 f"The SPARQL store {self.public_url} failed on the query (HTTP {status}); retry later."
+            )
+        if 300 <= status < 400 and "location" in response.headers:
+            raise BadGateway(
+                f"The SPARQL store {self.public_url} redirects queries (HTTP {status}) to "
+                f"{public_url(response.headers['location'])}; the gateway does not follow redirects: set "
+                "COOPKG_REMOTE_QUERY_URL to the endpoint's own URL."
             )
         if status != 200:
             raise BadGateway(
