@@ -456,13 +456,13 @@ class RemoteStore:
 
 async def _read_json_rows(response: StoreResponse, limit: int, where: str) -> _Fetched:
     """A SPARQL JSON SELECT answer up to `limit` solutions; an early return closes the connection."""
-    reader = SelectJsonReader(limit)
     length = response.content_length
     if length is not None and length <= FAST_BODY_LIMIT:
         body = await response.read()
         document = await _off_loop_if_big(len(body), standard_document, body, limit)
         if document is not None:
             return _Fetched([], False, document)
+        reader = SelectJsonReader(limit)
         try:
             reader.feed(body)
             if not reader.finished:
@@ -470,6 +470,7 @@ async def _read_json_rows(response: StoreResponse, limit: int, where: str) -> _F
         except MalformedResults as error:
             raise BadGateway(f"The SPARQL store {where} sent malformed JSON results: {error}.") from None
         return _Fetched([], reader.truncated, reader.document())
+    reader = SelectJsonReader(limit)
     trailing = 0  # bytes after the bindings array (`] } }`)
     try:
         async for chunk in response.chunks():

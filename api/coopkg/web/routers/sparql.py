@@ -386,12 +386,12 @@ async def _close(body: AsyncIterator[bytes]) -> None:
 
 
 def _log(request: Request, form: str, status: int, started: float, size: int, truncated: bool) -> None:
-    client = request.client.host if request.client else "-"
+    peer = request.scope.get("client")  # read from the scope: Request.client and .url build objects
     access_log.info(
         "%s %s %s %s status=%d duration_ms=%.1f bytes=%d truncated=%s",
-        client,
+        peer[0] if peer else "-",
         request.method,
-        request.url.path,
+        request.scope["path"],
         form,
         status,
         (time.perf_counter() - started) * 1000,
