@@ -314,11 +314,35 @@ def test_only_the_documents_own_type_members_are_renamed() -> None:
         + '"}, "n": {"type" : "typed-literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", '
         '"value": "7"}}]}}'
     ).encode()
-    document = standard_document(body, limit=10)
-    assert document is not None
-    [solution] = list(ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON))  # type: ignore[union-attr]
+    standard = standard_document(body, limit=10)
+    assert standard is not None
+    assert standard.answer is None  # not asked for
+    [solution] = list(ox.parse_query_results(standard.document, format=ox.QueryResultsFormat.JSON))  # type: ignore[union-attr]
     assert solution["t"] == ox.Literal('say "type": "typed-literal" here')
     assert solution["n"] == ox.Literal("7", datatype=ox.NamedNode(f"{XSD}integer"))
     assert standard_document(body, limit=0) is None  # more rows than the limit: the reader cuts them
     assert standard_document(body.replace(b'"literal"', b'"bnode"', 1), limit=10) is None
     assert standard_document(b'{"head": {"vars": ["t"]}, "results": {"bindings": [{"t": 1}]}}', 10) is None
+
+
+def test_a_short_answer_is_serialised_in_the_clients_format_in_the_same_pass() -> None:
+    """Too short for more rows than the limit (each takes 3 bytes at least), the answer comes back already in
+    the client's format, the very bytes parsing the document again and serialising it would give; a longer
+    one is counted first and serialised later; a malformed solution still sends the body to the reader."""
+    rows = ", ".join(
+        f'{{"n": {{"type": "typed-literal", "datatype": "{XSD}integer", "value": "{n}"}}}}' for n in range(3)
+    )
+    body = ('{"head": {"vars": ["n"]}, "results": {"bindings": [' + rows + "]}}").encode()
+    tsv = ox.QueryResultsFormat.TSV
+    standard = standard_document(body, limit=1000, answer_format=tsv)
+    assert standard is not None
+    assert standard.answer is not None
+    reparsed = ox.parse_query_results(standard.document, format=ox.QueryResultsFormat.JSON)
+    assert standard.answer == reparsed.serialize(format=tsv)
+    assert standard.answer.count(b"\n") == 4  # the header and three rows
+    counted = standard_document(body, limit=4, answer_format=tsv)  # 3 rows of 4 may be, in ~270 bytes
+    assert counted is not None
+    assert counted.answer is None
+    assert standard_document(body, limit=2, answer_format=tsv) is None  # three rows: the reader cuts them
+    broken = body.replace(b'"value": "2"', b'"value": 2')
+    assert standard_document(broken, limit=1000, answer_format=tsv) is None

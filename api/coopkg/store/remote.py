@@ -156,6 +156,9 @@ class _Fetched:
     lines: list[str]
     truncated: bool
     document: bytes | None = None
+    answer: bytes | None = (
+        None  # the solutions already in the client's format (remote_json.standard_document)
+    )
 
 
 class RemoteStore:
@@ -281,8 +284,13 @@ class RemoteStore:
             )
         serialise = _serialiser(info.kind, request.media_type, info.prefixes)
         text = _with_base(self._bind(request.query, request.bindings), request.base_iri)
-        fetched = await self._fetch(text, request.dataset, info.kind, request.timeout)
-        body = await _off_loop_if_big(_size(fetched), serialise, fetched, self.public_url)
+        fetched = await self._fetch(
+            text, request.dataset, info.kind, request.timeout, answer_format=serialise.results_format
+        )
+        if fetched.answer is not None:
+            body = fetched.answer
+        else:
+            body = await _off_loop_if_big(_size(fetched), serialise, fetched, self.public_url)
         # An answer of one chunk is sent at once, without the streaming machinery (a bigger one in chunks).
         whole = body if len(body) <= _CHUNK else None
         return QueryResponse(info.kind, request.media_type, _chunks(body), fetched.truncated, whole=whole)
@@ -344,8 +352,11 @@ class RemoteStore:
         kind: QueryKind,
         timeout: float | None,
         limit: int | None = None,
+        *,
+        answer_format: ox.QueryResultsFormat | None = None,
     ) -> _Fetched:
-        """Send the query, read the answer up to the row limit; every failure becomes a domain error."""
+        """Send the query, read the answer up to the row limit; every failure becomes a domain error. A
+        SELECT answer may come back already in `answer_format` too (the client's, given by `execute`)."""
         deadline = timeout or self.timeout
         try:
             with anyio.fail_after(deadline):
@@ -355,7 +366,9 @@ class RemoteStore:
                         body = await _read_limited(response, _ASK_BODY_LIMIT, self.public_url)
                         return _Fetched([body], False)
                     if kind == "select" and engine.select_format == RESULTS_JSON:
-                        fetched = await _read_json_rows(response, limit or self.max_rows, self.public_url)
+                        fetched = await _read_json_rows(
+                            response, limit or self.max_rows, self.public_url, answer_format
+                        )
                     else:
                         fetched = await _read_lines(response, kind, limit or self.max_rows, self.public_url)
                     if is_cut_by_store(response.headers):
@@ -454,14 +467,16 @@ class RemoteStore:
             )
 
 
-async def _read_json_rows(response: StoreResponse, limit: int, where: str) -> _Fetched:
+async def _read_json_rows(
+    response: StoreResponse, limit: int, where: str, answer_format: ox.QueryResultsFormat | None
+) -> _Fetched:
     """A SPARQL JSON SELECT answer up to `limit` solutions; an early return closes the connection."""
     length = response.content_length
     if length is not None and length <= FAST_BODY_LIMIT:
         body = await response.read()
-        document = await _off_loop_if_big(len(body), standard_document, body, limit)
-        if document is not None:
-            return _Fetched([], False, document)
+        standard = await _off_loop_if_big(len(body), standard_document, body, limit, answer_format)
+        if standard is not None:
+            return _Fetched([], False, standard.document, standard.answer)
         reader = SelectJsonReader(limit)
         try:
             reader.feed(body)

@@ -12,7 +12,9 @@ A store that sends its answer with a `Content-Length` of at most `FAST_BODY_LIMI
 computes the whole answer before the first byte) is first offered to `standard_document`: when renaming
 `typed-literal` is all the body needs, pyoxigraph reads it natively, with no Python object per term (the
 Python reader below costs milliseconds on an answer of a few hundred rows, most of the gateway's cost on such
-queries). Anything else (blank nodes, a malformed body, more rows than the limit) takes the reader.
+queries). Anything else (blank nodes, a malformed body, more rows than the limit) takes the reader. Given the
+client's format, it also serialises the answer in it when the body is too short to hold more rows than the
+limit: that one pass reads and checks every solution, where counting them and serialising later took two.
 
 `SelectJsonReader` is fed the body chunk by chunk and keeps at most `limit` solutions: the head is read as
 soon as the `"bindings": [` opener has arrived, then each solution object is decoded on its own, so the
@@ -26,7 +28,7 @@ import codecs
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -45,9 +47,18 @@ class MalformedResults(ValueError):
     """The body is not SPARQL JSON results (the message says what is wrong, without the body)."""
 
 
-def standard_document(body: bytes, limit: int) -> bytes | None:
+class StandardDocument(NamedTuple):
+    document: bytes  # standard SPARQL JSON results
+    answer: bytes | None  # the same solutions in the client's format, when it was asked for and made
+
+
+def standard_document(
+    body: bytes, limit: int, answer_format: ox.QueryResultsFormat | None = None
+) -> StandardDocument | None:
     """`body` as a standard SPARQL JSON SELECT document by renaming `typed-literal` alone, if pyoxigraph then
-    reads every solution of it and there are at most `limit`; None when `SelectJsonReader` must read it."""
+    reads every solution of it and there are at most `limit`; None when `SelectJsonReader` must read it.
+    With `answer_format`, the solutions are also serialised in it when the body is too short for more than
+    `limit` of them (each takes at least 3 bytes: `{}` and a comma)."""
     if _BLANK_NODE.search(body):  # Virtuoso's `nodeID://b1` is no blank node label: relabelled by the reader
         return None
     document = _TYPED_LITERAL.sub(b'"type":"literal"', body)
@@ -55,12 +66,14 @@ def standard_document(body: bytes, limit: int) -> bytes | None:
         solutions = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
         if not isinstance(solutions, ox.QuerySolutions):
             return None
+        if answer_format is not None and len(document) <= 3 * limit:
+            return StandardDocument(document, solutions.serialize(format=answer_format) or b"")
         for count, _ in enumerate(solutions, start=1):
             if count > limit:
                 return None
     except SyntaxError:
         return None
-    return document
+    return StandardDocument(document, None)
 
 
 class SelectJsonReader:
