@@ -347,7 +347,9 @@ class StoreConnection:
                 connection.finish()
                 if connection.answered or attempt == 2:
                     raise
-                self._idle.clear()
+                stale, self._idle = self._idle, []
+                for other in stale:
+                    other.close()
                 continue
             except BaseException:  # cancelled by the caller's deadline, the backstop, a malformed head
                 connection.finish()
