@@ -22,6 +22,7 @@ from urllib.parse import parse_qs
 import anyio
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
+from starlette.background import BackgroundTask
 
 from coopkg.errors import (
     BadRequest,
@@ -353,8 +354,12 @@ async def _run(
         await _close(response.body)
         return Response(status_code=200, headers=headers, media_type=content_type)
     if response.whole is not None:  # a small answer, already complete: no streaming machinery needed
-        _log(request, info.form, 200, started, len(response.whole), response.truncated)
-        return Response(response.whole, headers=headers, media_type=content_type)
+        # Logged once the answer is sent (Starlette runs a response's background task then): the client does
+        # not wait for the log line, and its duration includes sending.
+        logged = BackgroundTask(
+            _log, request, info.form, 200, started, len(response.whole), response.truncated
+        )
+        return Response(response.whole, headers=headers, media_type=content_type, background=logged)
     return StreamingResponse(
         _logged(request, info.form, started, response.body, response.truncated),
         media_type=content_type,
