@@ -133,7 +133,7 @@ class _Connection(asyncio.Protocol):
             return None
         chunk = self.body.popleft()
         self._buffered -= len(chunk)
-        if self._paused and self._buffered <= _LOW_WATER and self.transport is not None:
+        if self._paused and self._buffered <= _LOW_WATER and not self.closed and self.transport is not None:
             self._paused = False
             self.transport.resume_reading()
         return chunk
