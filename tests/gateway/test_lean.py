@@ -119,4 +119,4 @@ def test_only_middleware_that_leave_lean_requests_alone_sit_inside_the_lean_path
     app = create_app(Settings())
     names = [middleware.cls.__name__ for middleware in app.user_middleware]  # type: ignore[attr-defined]
     inside = names[names.index("LeanSparqlQueries") + 1 :]
-    assert inside == ["SecurityHeaders", "CORSMiddleware", "GZipMiddleware"]
+    assert inside == ["SecurityHeaders", "CORSMiddleware", "FittedGZipMiddleware"]

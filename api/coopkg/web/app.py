@@ -18,7 +18,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from coopkg import __version__
@@ -32,6 +31,7 @@ from coopkg.store.base import Store
 from coopkg.store.pool import Launcher
 from coopkg.web import api_docs, http, openapi
 from coopkg.web.client_address import ClientAddress
+from coopkg.web.compression import FittedGZipMiddleware
 from coopkg.web.lean import LeanSparqlQueries
 from coopkg.web.response_cache import ResponseCache
 from coopkg.web.routers import health, ids, pages, rest, search, sparql, validate, vocabulary
@@ -228,7 +228,7 @@ def create_app(
     for router in _routers():
         app.include_router(router)
     openapi.complete(app, hosts_checked=bool(settings.public_url or settings.allowed_hosts))
-    app.add_middleware(GZipMiddleware, minimum_size=http.GZIP_MIN, compresslevel=http.GZIP_LEVEL)
+    app.add_middleware(FittedGZipMiddleware, minimum_size=http.GZIP_MIN, compresslevel=http.GZIP_LEVEL)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

@@ -18,9 +18,9 @@ TRUNCATED = "Coopkg-Results-Truncated"
 ROW_LIMIT = "Coopkg-Results-Limit"
 # Paged lists (/api/commitments, ...): the number of items on all pages; `Link` has first/prev/next/last.
 TOTAL_COUNT = "X-Total-Count"
-# Every gzipped answer (the app's GZipMiddleware, the lean SPARQL path, the response cache): bodies under
-# GZIP_MIN bytes are not worth compressing; zlib's default level, not Starlette's 9, which took 78 µs
-# instead of 47 for 12 kB of results, and twice as long on big answers, for a body a tenth smaller.
+# Every gzipped answer (coopkg.web.compression for the app and the lean SPARQL path; the response cache):
+# bodies under GZIP_MIN bytes are not worth compressing; zlib's default level, not Starlette's 9, which took
+# 78 µs instead of 47 for 12 kB of results, and twice as long on big answers, for a body a tenth smaller.
 GZIP_MIN = 1024
 GZIP_LEVEL = 6
 

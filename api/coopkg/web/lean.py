@@ -23,10 +23,10 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
 from starlette.datastructures import MutableHeaders
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from coopkg.web import dependencies
+from coopkg.web.compression import FittedGZipMiddleware
 from coopkg.web.http import GZIP_LEVEL, GZIP_MIN
 from coopkg.web.routers.sparql import sparql_get, sparql_head
 
@@ -78,7 +78,7 @@ class LeanSparqlQueries:
                 MutableHeaders(raw=message["headers"]).add_vary_header("Origin")
             await send(message)
 
-        compress = GZipMiddleware(response, minimum_size=GZIP_MIN, compresslevel=GZIP_LEVEL)
+        compress = FittedGZipMiddleware(response, minimum_size=GZIP_MIN, compresslevel=GZIP_LEVEL)
         await compress(scope, receive, varying_on_origin)
 
 
