@@ -45,8 +45,13 @@ RESULT_TYPES = [
 GRAPH_TYPES = ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"]
 
 
-def embedded_rows(store: ox.Store, query: str) -> tuple[list[str], list[Row]]:
-    solutions = store.query(query, use_default_graph_as_union=True)
+def embedded_rows(
+    store: ox.Store, query: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal] | None = None
+) -> tuple[list[str], list[Row]]:
+    """The embedded engine's rows. pyoxigraph's result iterator lives only in this frame: one kept in a test's
+    frame lives on in pytest's report of a failure or xfail, and the garbage collector may then drop it on
+    another thread, which pyoxigraph refuses ("PyQuerySolutions is unsendable")."""
+    solutions = store.query(query, substitutions=substitutions, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [variable.value for variable in solutions.variables]
     rows: list[Row] = [
@@ -309,14 +314,8 @@ async def test_every_named_query_answers_as_embedded(
 ) -> None:
     query = registry[name]
     bindings = bind(query, values)
-    solutions = shipped_store.query(
-        query.text,
-        substitutions={ox.Variable(key): term for key, term in bindings.items()},
-        use_default_graph_as_union=True,
-    )
-    assert isinstance(solutions, ox.QuerySolutions)
-    names = [variable.value for variable in solutions.variables]
-    expected = [{key: term for key in names if (term := solution[key]) is not None} for solution in solutions]
+    substitutions = {ox.Variable(key): term for key, term in bindings.items()}
+    names, expected = embedded_rows(shipped_store, query.text, substitutions)
     result = await remote_store.select(query.text, dict(bindings))
     assert result.variables == names
     same = sorted(map(repr, result.rows)) == sorted(map(repr, expected))  # same rows (order is the query's)
