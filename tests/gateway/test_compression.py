@@ -66,7 +66,7 @@ def _client() -> TestClient:
         return StreamingResponse(pieces(), media_type="application/sparql-results+json")
 
     routes = [Route(f"/{f.__name__}", f) for f in (whole, small, picture, streamed)]
-    app = FittedGZipMiddleware(Starlette(routes=routes), minimum_size=1024, compresslevel=6)
+    app = FittedGZipMiddleware(Starlette(routes=routes))
     return TestClient(app)
 
 

@@ -17,7 +17,7 @@ from coopkg.settings import Settings
 from coopkg.store.inprocess import InProcessStore
 from coopkg.web import lean
 from coopkg.web.app import create_app
-from coopkg.web.http import GZIP_MIN
+from coopkg.web.compression import GZIP_MIN
 
 GRAPH = ox.NamedNode("http://example.org/g")
 SELECT = "SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o } ORDER BY ?s"

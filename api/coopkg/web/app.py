@@ -228,7 +228,7 @@ def create_app(
     for router in _routers():
         app.include_router(router)
     openapi.complete(app, hosts_checked=bool(settings.public_url or settings.allowed_hosts))
-    app.add_middleware(FittedGZipMiddleware, minimum_size=http.GZIP_MIN, compresslevel=http.GZIP_LEVEL)
+    app.add_middleware(FittedGZipMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

@@ -1,6 +1,5 @@
-"""The HTTP helpers every route shares: the request-body limit, conditional GET, how answers are compressed,
-and the names of the headers that announce a cut-off answer and paging (all exposed to other origins through
-CORS, app.py).
+"""The HTTP helpers every route shares: the request-body limit, conditional GET, and the names of the
+headers that announce a cut-off answer and paging (all exposed to other origins through CORS, app.py).
 """
 
 from __future__ import annotations
@@ -18,11 +17,6 @@ TRUNCATED = "Coopkg-Results-Truncated"
 ROW_LIMIT = "Coopkg-Results-Limit"
 # Paged lists (/api/commitments, ...): the number of items on all pages; `Link` has first/prev/next/last.
 TOTAL_COUNT = "X-Total-Count"
-# Every gzipped answer (coopkg.web.compression for the app and the lean SPARQL path; the response cache):
-# bodies under GZIP_MIN bytes are not worth compressing; zlib's default level, not Starlette's 9, which took
-# 78 µs instead of 47 for 12 kB of results, and twice as long on big answers, for a body a tenth smaller.
-GZIP_MIN = 1024
-GZIP_LEVEL = 6
 
 
 def truncation_headers(truncated: bool, limit: int) -> dict[str, str]:

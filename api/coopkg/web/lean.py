@@ -27,7 +27,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from coopkg.web import dependencies
 from coopkg.web.compression import FittedGZipMiddleware
-from coopkg.web.http import GZIP_LEVEL, GZIP_MIN
 from coopkg.web.routers.sparql import sparql_get, sparql_head
 
 ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
@@ -78,7 +77,7 @@ class LeanSparqlQueries:
                 MutableHeaders(raw=message["headers"]).add_vary_header("Origin")
             await send(message)
 
-        compress = FittedGZipMiddleware(response, minimum_size=GZIP_MIN, compresslevel=GZIP_LEVEL)
+        compress = FittedGZipMiddleware(response)
         await compress(scope, receive, varying_on_origin)
 
 

@@ -12,14 +12,14 @@ is anything with the remote backend (`COOPKG_STORE=remote`): only the embedded s
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from coopkg.web.http import GZIP_LEVEL, GZIP_MIN, not_modified
+from coopkg.web.compression import GZIP_MIN, fitted_gzip
+from coopkg.web.http import not_modified
 
 # Request headers the answer may depend on; they form the key (with the query string, which holds `format=`).
 # Host too: JSON-LD pages link their @context by the request's base URL.
@@ -225,7 +225,7 @@ async def _answer(scope: Scope, send: Send, entry: Entry) -> None:
     headers = list(entry.headers)
     if len(body) >= GZIP_MIN and _accepts_gzip(request.get(b"accept-encoding", b"")):
         if entry.gzipped is None:
-            entry.gzipped = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+            entry.gzipped = fitted_gzip(body)
         body = entry.gzipped
         headers.append((b"content-encoding", b"gzip"))
     headers.append((b"content-length", str(len(body)).encode()))
