@@ -156,9 +156,8 @@ class _Fetched:
     lines: list[str]
     truncated: bool
     document: bytes | None = None
-    answer: bytes | None = (
-        None  # the solutions already in the client's format (remote_json.standard_document)
-    )
+    # The solutions already in the client's format (remote_json.standard_document), when it made them.
+    answer: bytes | None = None
 
 
 class RemoteStore:

@@ -125,7 +125,12 @@ class _Connection(asyncio.Protocol):
         while not self.head_read:
             if self.error is not None:
                 raise self.error
-            await self._wait()
+            await self.wait()
+
+    @property
+    def decoding(self) -> bool:
+        """The body arrives in a content coding (gzip, deflate) and is decoded here."""
+        return self._decoder is not None
 
     def take(self) -> bytes | None:
         """The next piece of the body, None when none is waiting."""
@@ -138,7 +143,8 @@ class _Connection(asyncio.Protocol):
             self.transport.resume_reading()
         return chunk
 
-    async def _wait(self) -> None:
+    async def wait(self) -> None:
+        """Until the store sends more, ends the answer, or the exchange fails."""
         self._waiter = asyncio.get_running_loop().create_future()
         try:
             await self._waiter
@@ -248,7 +254,7 @@ class StoreResponse:
     @property
     def content_length(self) -> int | None:
         """The body's length as the store announced it (None when it did not, or sent it compressed)."""
-        if self._connection._decoder is not None:
+        if self._connection.decoding:
             return None
         length = self.headers.get("content-length", "")
         return int(length) if length.isdigit() else None
@@ -269,7 +275,7 @@ class StoreResponse:
             elif connection.error is not None:
                 raise connection.error
             else:
-                await connection._wait()
+                await connection.wait()
 
 
 class StoreConnection:
