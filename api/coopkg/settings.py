@@ -78,6 +78,16 @@ class Settings(BaseSettings):
             "gateway's memory at start-up."
         ),
     )
+    catalogue_programmes: int = Field(
+        256,
+        ge=1,
+        le=1_000_000,
+        description=(
+            "Programmes whose commitments each process keeps in memory for pages and listings, read on "
+            "first use (the most recently used are kept). A page or listing spanning more programmes than "
+            "this reads every commitment once and keeps them (docs/scaling.md)."
+        ),
+    )
     cache_mb: int = Field(
         64,
         ge=0,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from coopkg.linkeddata import catalogue as catalogues
+from coopkg.linkeddata import catalogue_reading as catalogues
 from coopkg.linkeddata.svg import diagram, diagram_edges, fit, heatmap, text_width
 from coopkg.store.inprocess import InProcessStore
 

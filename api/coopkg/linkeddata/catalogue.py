@@ -1,21 +1,19 @@
-"""What the pages and the REST resources list, read from the store in five queries and kept per data version.
+"""What the pages and the REST resources list: the catalogue model (commitments, the things they link to,
+labels, programmes' facts, and counts of the links).
 
-Lists, filters, counts and pictures are computed in Python over this small in-memory catalogue, so a request
-parameter (a filter, a search text, a sort key) never enters SPARQL at all, and a listing costs no query once
-the catalogue of the current data version is built.
+Lists, filters, counts and pictures are computed in Python over catalogues in memory, so a request parameter
+(a filter, a search text, a sort key) never enters SPARQL at all. The directory (everything but the
+commitments) is read once per data version; commitments are read per programme, for the programmes a page
+shows (coopkg.linkeddata.catalogue_reading reads, coopkg.linkeddata.catalogue_cache keeps).
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
-from coopkg.linkeddata.sparql_files import query_text
-from coopkg.rdf.namespaces import RDFS_LABEL, SDG
-from coopkg.store.base import Row, Store
+from coopkg.rdf.namespaces import SDG
 
 Labels = dict[str, str]  # language tag -> text
 
@@ -84,13 +82,166 @@ class Programme:
     language: str | None = None  # the source document's language (dct:language), when stated
 
 
+LINK_KINDS = (
+    "programme",
+    "mechanism",
+    "section",
+    "area",
+    "framework",
+    "agency",
+    "standing",
+    "target",
+    "goal",
+)
+
+
+class Links:
+    """How many commitments of each programme link to each thing, by the kind of link (`LINK_KINDS`):
+    ("programme", p) counts p's commitments, ("mechanism", p) its mechanisms, ("area", a) the commitments in
+    area a, ("goal", g) those aligned to goal g or one of its targets, and so on.
+
+    Small beside the commitments (one row per programme and thing), so it is read whole (catalogue-links.rq)
+    and answers the counts across programmes, and which programmes a page must read, without them.
+    """
+
+    def __init__(self, counts: Mapping[tuple[str, str, str], int]) -> None:
+        # (kind, thing) -> programme -> commitments, and (kind, programme) -> things
+        self._counts: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+        self._things: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for (kind, thing, programme), number in counts.items():
+            self._counts[kind, thing][programme] = number
+            self._things[kind, programme].add(thing)
+        self.described = self.linked("programme")  # the programmes with commitments
+
+    @classmethod
+    def of(cls, commitments: Iterable[Commitment]) -> Links:
+        """The links of these commitments (a catalogue read whole needs no query for them)."""
+        counts: Counter[tuple[str, str, str]] = Counter()
+        for c in commitments:
+            linked = {
+                "programme": (c.programme,),
+                "mechanism": (c.programme,) if c.mechanism else (),
+                "section": (c.section,),
+                "area": c.areas,
+                "framework": c.frameworks,
+                "agency": c.agencies,
+                "standing": (c.standing,) if c.standing else (),
+                "target": c.targets,
+                "goal": tuple(f"{SDG}{goal}" for goal in c.goals),
+            }
+            counts.update(
+                (kind, thing, c.programme) for kind, links in linked.items() for thing in set(links)
+            )
+        return cls(counts)
+
+    def linked(self, kind: str) -> frozenset[str]:
+        """Everything some commitment links to this way (every area in use, ...); for "programme" and
+        "mechanism", the programmes with commitments and with mechanisms."""
+        return frozenset(thing for (k, thing) in self._counts if k == kind)
+
+    def count(self, kind: str, thing: str) -> int:
+        """Commitments linked to `thing` this way, all programmes."""
+        return sum(self._counts.get((kind, thing), {}).values())
+
+    def count_in(self, kind: str, thing: str, programme: str) -> int:
+        return self._counts.get((kind, thing), {}).get(programme, 0)
+
+    def programmes(self, kind: str, thing: str) -> frozenset[str]:
+        """The programmes with a commitment linked to `thing` this way."""
+        return frozenset(self._counts.get((kind, thing), ()))
+
+    def things(self, kind: str, programme: str) -> frozenset[str]:
+        """What `programme`'s commitments link to this way (its areas, its sections, ...)."""
+        return frozenset(self._things.get((kind, programme), ()))
+
+    def programmes_under(self, framework: str) -> frozenset[str]:
+        """The programmes with a commitment that cites `framework` or is aligned to it or one of its parts."""
+        found = set(self.programmes("framework", framework))
+        for (kind, thing), programmes in self._counts.items():
+            if kind == "target" and (thing == framework or thing.startswith(framework + "/")):
+                found.update(programmes)
+        return frozenset(found)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Links) and self._counts == other._counts
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass
-class Catalogue:
-    commitments: list[Commitment]
+class Directory:
+    """Everything a catalogue holds except the commitments: the things, their labels, the programmes' facts
+    and the links. Read once per data version; a catalogue of any set of programmes shares it."""
+
     things: dict[str, Thing]
     labels: dict[str, Labels]
-    pref_labels: dict[str, Labels] = field(default_factory=dict)
-    programmes: dict[str, Programme] = field(default_factory=dict)
+    pref_labels: dict[str, Labels]
+    programmes: dict[str, Programme]
+    links: Links
+    _kinds: dict[str, list[Thing]] = field(default_factory=dict, repr=False)
+    _positions: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+    _areas: dict[str, set[str]] | None = field(default=None, repr=False)
+
+    def of_kind(self, kind: str) -> list[Thing]:
+        # Kept sorted per kind: pages of thousands of programmes ask for areas and sections per programme.
+        if kind not in self._kinds:
+            self._kinds[kind] = sorted((t for t in self.things.values() if t.kind == kind), key=_thing_order)
+        return self._kinds[kind]
+
+    def position(self, kind: str, iri: str) -> int:
+        """Where `iri` stands in `of_kind(kind)` (after all of them when it is not one)."""
+        if kind not in self._positions:
+            self._positions[kind] = {thing.iri: i for i, thing in enumerate(self.of_kind(kind))}
+        return self._positions[kind].get(iri, len(self._positions[kind]))
+
+    def own_areas(self, programme: str) -> set[str]:
+        """The areas named under the programme's IRI (`<programme>/area/...`), used by a commitment or not."""
+        if self._areas is None:
+            self._areas = defaultdict(set)
+            for thing in self.of_kind("area"):
+                if "/area/" in thing.iri:
+                    self._areas[thing.iri.rsplit("/area/", 1)[0]].add(thing.iri)
+        return self._areas.get(programme, set())
+
+
+class ProgrammeNotRead(LookupError):
+    """A view asked a catalogue for the commitments of a programme it was not made with: a bug of the view's
+    caller (the programmes a page needs are chosen before it is built), never silently an empty list."""
+
+
+class Catalogue:
+    """The commitments of some programmes (or of all: `complete`) with the directory of the whole graph.
+
+    Pages and REST resources of one or a few programmes get a catalogue of just those (read on demand,
+    coopkg.linkeddata.catalogue_cache); counts across programmes come from the directory's links, so they
+    are the whole graph's whichever commitments were read.
+    """
+
+    def __init__(
+        self,
+        commitments: list[Commitment],
+        things: dict[str, Thing],
+        labels: dict[str, Labels],
+        pref_labels: dict[str, Labels] | None = None,
+        programmes: dict[str, Programme] | None = None,
+        *,
+        directory: Directory | None = None,
+        read: Iterable[str] | None = None,
+    ) -> None:
+        """`read`: the programmes whose commitments these are (all of them, and `complete`, when None)."""
+        self.commitments = sorted(commitments, key=lambda c: (c.programme, c.section_order, c.order, c.iri))
+        self.directory = directory or Directory(
+            things, labels, pref_labels or {}, programmes or {}, Links.of(self.commitments)
+        )
+        self.things, self.labels = self.directory.things, self.directory.labels
+        self.pref_labels, self.programmes = self.directory.pref_labels, self.directory.programmes
+        self.links = self.directory.links
+        self.complete = read is None
+        self._read = None if read is None else frozenset(read)
+        self._by_iri = {commitment.iri: commitment for commitment in self.commitments}
+        self._by_programme: dict[str, list[Commitment]] = defaultdict(list)
+        for commitment in self.commitments:
+            self._by_programme[commitment.programme].append(commitment)
 
     def label(self, iri: str, lang: str) -> str:
         """The label in `lang`, else in the other of zh/en, else the IRI's last segment."""
@@ -108,8 +259,7 @@ class Catalogue:
         return lang in self.labels.get(iri, {}) or lang in self.pref_labels.get(iri, {})
 
     def of_kind(self, kind: str) -> list[Thing]:
-        things = [thing for thing in self.things.values() if thing.kind == kind]
-        return sorted(things, key=_thing_order)
+        return list(self.directory.of_kind(kind))
 
     def successors(self, programme: str) -> list[str]:
         """The programmes that name `programme` as their predecessor."""
@@ -118,9 +268,11 @@ class Catalogue:
     def commitment(self, iri: str) -> Commitment | None:
         return self._by_iri.get(iri)
 
-    def __post_init__(self) -> None:
-        self.commitments.sort(key=lambda c: (c.programme, c.section_order, c.order, c.iri))
-        self._by_iri = {commitment.iri: commitment for commitment in self.commitments}
+    def of_programme(self, programme: str) -> list[Commitment]:
+        """The programme's commitments in document order; ProgrammeNotRead if this catalogue lacks them."""
+        if self._read is not None and programme not in self._read:
+            raise ProgrammeNotRead(f"the catalogue was made without the commitments of <{programme}>")
+        return self._by_programme.get(programme, [])
 
 
 def small_number(text: str) -> int | None:
@@ -146,140 +298,3 @@ def _thing_order(thing: Thing) -> tuple[int, int, int, str]:
     goal = goal_number(thing.iri)
     # Priority areas first (in their list order), then the other areas by IRI; goals by number.
     return (0 if thing.priority is not False else 1, goal or 0, thing.order or 0, thing.iri)
-
-
-def _text(row: Row, name: str) -> str | None:
-    term = row.get(name)
-    return term.value if isinstance(term, ox.NamedNode | ox.Literal) else None
-
-
-def _flag(row: Row, name: str) -> bool | None:
-    """A boolean column: xsd:boolean, or the 0/1 integer Virtuoso gives for a boolean expression (EXISTS)."""
-    text = _text(row, name)
-    return None if text is None else text in ("true", "1")
-
-
-def _language(row: Row, name: str) -> str | None:
-    term = row.get(name)
-    return term.language.split("-")[0].lower() if isinstance(term, ox.Literal) and term.language else None
-
-
-def _int(row: Row, name: str) -> int | None:
-    text = _text(row, name)
-    if text is None:
-        return None
-    number = small_number(text.removeprefix("-"))
-    return None if number is None else -number if text.startswith("-") else number
-
-
-def _iris(row: Row, name: str) -> tuple[str, ...]:
-    return tuple(sorted((_text(row, name) or "").split()))
-
-
-async def load(store: Store) -> Catalogue:
-    """Run the catalogue's five queries (concurrently, each read whole however small the row cap) and
-    assemble it."""
-    commitments, alignments, things, labels, programmes = await asyncio.gather(
-        store.select_all(query_text("catalogue-commitments")),
-        store.select_all(query_text("catalogue-alignments")),
-        store.select_all(query_text("catalogue-things")),
-        store.select_all(query_text("catalogue-labels")),
-        store.select_all(query_text("catalogue-programmes")),
-    )
-    by_commitment: dict[str, list[Alignment]] = defaultdict(list)
-    for row in alignments:
-        goal = _text(row, "goal")
-        by_commitment[_text(row, "commitment") or ""].append(
-            Alignment(
-                iri=_text(row, "alignment") or "",
-                target=_text(row, "target") or "",
-                goal=goal_number(goal) if goal else None,
-                basis=_text(row, "basis"),
-                rationale=_text(row, "rationale"),
-            )
-        )
-    listed = [
-        Commitment(
-            iri=(iri := _text(row, "commitment") or ""),
-            programme=_text(row, "programme") or "",
-            section=_text(row, "section") or "",
-            section_order=_int(row, "sectionOrder") or 0,
-            order=_int(row, "order") or 0,
-            notation=_text(row, "notation"),
-            text=_text(row, "text") or "",
-            # Our English rendering exists only beside a source that is not English.
-            text_en=_text(row, "textEn") if _language(row, "text") != "en" else None,
-            mechanism=_flag(row, "mechanism") is True,
-            frequency=_text(row, "frequency"),
-            stated_as=_text(row, "statedAs"),
-            areas=_iris(row, "areas"),
-            frameworks=_iris(row, "frameworks"),
-            agencies=_iris(row, "agencies"),
-            alignments=tuple(sorted(by_commitment.get(iri, []), key=lambda a: a.iri)),
-            standing=_text(row, "standing"),
-            text_lang=_language(row, "text") or "zh",
-        )
-        for row in commitments
-    ]
-    catalogue_things = {
-        thing_iri: Thing(
-            iri=thing_iri,
-            kind=_text(row, "kind") or "",
-            order=_int(row, "order"),
-            notation=_text(row, "notation"),
-            priority=_flag(row, "priority"),
-            part_of=_text(row, "partOf"),
-            areas=_iris(row, "areas"),
-        )
-        for row in things
-        if (thing_iri := _text(row, "thing")) is not None
-    }
-    rdfs_labels: dict[str, Labels] = defaultdict(dict)
-    pref_labels: dict[str, Labels] = defaultdict(dict)
-    for row in labels:
-        thing, label, prop = row.get("thing"), row.get("label"), _text(row, "property")
-        if isinstance(thing, ox.NamedNode) and isinstance(label, ox.Literal) and label.language:
-            table = rdfs_labels if prop == RDFS_LABEL else pref_labels
-            labelled, lang = table[thing.value], label.language.split("-")[0].lower()
-            # Several labels in one language: the longest, whatever order the rows came in (the UN SDG KOS
-            # gives some targets a cut-off second prefLabel, such as "By 2030,d" beside 12.3's full text).
-            if lang not in labelled or (len(label.value), label.value) > (
-                len(labelled[lang]),
-                labelled[lang],
-            ):
-                labelled[lang] = label.value
-    catalogue_programmes = {
-        programme_iri: Programme(
-            iri=programme_iri,
-            begin=_text(row, "begin"),
-            end=_text(row, "end"),
-            parties=_iris(row, "parties"),
-            predecessor=_text(row, "predecessor"),
-            basis=_text(row, "basis"),
-            document=_text(row, "document"),
-            file=_text(row, "file"),
-            language=_text(row, "language"),
-        )
-        for row in programmes
-        if (programme_iri := _text(row, "programme")) is not None
-    }
-    return Catalogue(listed, catalogue_things, dict(rdfs_labels), dict(pref_labels), catalogue_programmes)
-
-
-class CatalogueCache:
-    """The catalogue of the store's current data version, built once (concurrent first requests wait)."""
-
-    def __init__(self) -> None:
-        self._version: str | None = None
-        self._catalogue: Catalogue | None = None
-        self._lock = asyncio.Lock()
-
-    async def get(self, store: Store) -> Catalogue:
-        version = store.version
-        if self._catalogue is not None and self._version == version:
-            return self._catalogue
-        async with self._lock:
-            if self._catalogue is None or self._version != version:
-                self._catalogue = await load(store)
-                self._version = version
-            return self._catalogue

@@ -30,6 +30,14 @@ class Description:
         node = ox.NamedNode(subject)
         return [triple for triple in self.triples if triple.subject == node]
 
+    def linked(self, subject: str, predicate: str) -> list[str]:
+        """The IRIs `subject` links to with `predicate` in this description."""
+        return [
+            t.object.value
+            for t in self.about(subject)
+            if t.predicate.value == predicate and isinstance(t.object, ox.NamedNode)
+        ]
+
 
 def _ordered(iri: str, triples: Sequence[ox.Triple]) -> tuple[ox.Triple, ...]:
     """The resource's own triples first, then one block per subject (tidy Turtle, stable output)."""

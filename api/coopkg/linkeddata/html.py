@@ -13,7 +13,8 @@ import pyoxigraph as ox
 from coopkg.errors import CoopkgError, InvalidParameter, NotFound
 from coopkg.linkeddata import describe as describing
 from coopkg.linkeddata import programme_pages
-from coopkg.linkeddata.catalogue import Catalogue, small_number
+from coopkg.linkeddata.catalogue import Catalogue, Links, small_number
+from coopkg.linkeddata.describe import Description
 from coopkg.linkeddata.downloads import DUMPS
 from coopkg.linkeddata.i18n import Lang
 from coopkg.linkeddata.site import PageAddress, Site, base_context
@@ -25,6 +26,7 @@ from coopkg.linkeddata.views import (
     programmes_with_commitments,
     property_rows,
     related_commitments,
+    related_programmes,
     source_span,
     titles,
 )
@@ -41,7 +43,9 @@ _KIND_WORD = {"section": "section", "area": "area", "framework": "framework", "a
 
 
 async def home(site: Site, store: Store, address: PageAddress, lang: Lang) -> str:
-    catalogue = await site.catalogue(store)
+    """The home page of a graph that describes one programme (or none): that programme in full."""
+    described = (await site.catalogue_of(store, ())).links.described
+    catalogue = await site.catalogue_of(store, described)
     programmes = [
         {
             "view": programme_view(catalogue, iri, lang),
@@ -57,10 +61,11 @@ async def resource(site: Site, store: Store, address: PageAddress, lang: Lang, i
     """The page of any IRI under /id/: a commitment, programme, section, area, framework, agency, source
     document, or (for everything else) a table of its properties."""
     description = await describing.describe(store, iri)
-    catalogue = await site.catalogue(store)
+    kind = kind_of(description)
+    links = (await site.catalogue_of(store, ())).links
+    catalogue = await site.catalogue_of(store, _programmes_shown(description, links, kind))
     labeller = Labeller(catalogue, lang)
     context = base_context(address, lang, alternates_for=local_href(iri))
-    kind = kind_of(description)
     if kind == "commitment" and (commitment := catalogue.commitment(iri)) is not None:
         programme = catalogue.programmes.get(commitment.programme)
         text = await site.source_text(programme.file if programme else None)
@@ -73,7 +78,7 @@ async def resource(site: Site, store: Store, address: PageAddress, lang: Lang, i
             "commitment.html",
             context | {"c": labeller.commitment(commitment), "span": span, "source_href": source_href},
         )
-    if kind == "programme" and any(c.programme == iri for c in catalogue.commitments):
+    if kind == "programme" and iri in links.described:
         page = {"view": programme_view(catalogue, iri, lang), "heatmap": heatmap(catalogue, iri, lang)}
         page["diagram"] = diagram(catalogue, iri, lang)
         return site.render("home.html", context | {"programmes": [page]})
@@ -98,6 +103,17 @@ async def resource(site: Site, store: Store, address: PageAddress, lang: Lang, i
     )
 
 
+def _programmes_shown(description: Description, links: Links, kind: str) -> frozenset[str]:
+    """The programmes whose commitments the page of `description` shows: a commitment's own, the programme
+    itself, those of a section, area, framework or agency; none for the rest (party and standing mechanism
+    pages choose theirs in coopkg.linkeddata.programme_pages)."""
+    if kind == "commitment":
+        return frozenset(description.linked(description.iri, DEF + "programme"))
+    if kind == "programme":
+        return frozenset({description.iri}) & links.described
+    return related_programmes(links, kind, description.iri)
+
+
 def _headings(catalogue: Catalogue, iri: str, lang: Lang) -> dict[str, Any]:
     other: Lang = "zh" if lang == "en" else "en"
     heading = catalogue.label(iri, lang)
@@ -112,7 +128,8 @@ async def goal(site: Site, store: Store, address: PageAddress, lang: Lang, numbe
     if not 1 <= number <= 17:
         raise NotFound(f"{address.path}: SDG goals are numbered 1 to 17, e.g. /sdg/6")
     iri = f"{SDG}{number}"
-    catalogue = await site.catalogue(store)
+    links = (await site.catalogue_of(store, ())).links
+    catalogue = await site.catalogue_of(store, related_programmes(links, "goal", iri))
     labeller = Labeller(catalogue, lang)
     commitments = related_commitments(catalogue, "goal", iri)
     by_target: dict[str, list[str]] = defaultdict(list)
@@ -147,7 +164,8 @@ def _target_key(item: tuple[str, list[str]]) -> tuple[int, ...]:
 
 
 async def mechanisms(site: Site, store: Store, address: PageAddress, lang: Lang) -> str:
-    catalogue = await site.catalogue(store)
+    links = (await site.catalogue_of(store, ())).links
+    catalogue = await site.catalogue_of(store, links.linked("mechanism"))
     labeller = Labeller(catalogue, lang)
     context = base_context(address, lang)
     items = [labeller.commitment(c) for c in catalogue.commitments if c.mechanism]
@@ -174,7 +192,7 @@ async def source(
     description_context: dict[str, Any] | None = None,
 ) -> str:
     """The source text of a programme, with `?start=&end=` (code point offsets) highlighted."""
-    catalogue = await site.catalogue(store)
+    catalogue = await site.catalogue_of(store, ())
     programme = next((p for p in catalogue.programmes.values() if p.document == iri), None)
     text = await site.source_text(programme.file if programme else None)
     if text is None:
@@ -224,7 +242,7 @@ def _offsets(address: PageAddress, length: int) -> tuple[int | None, int | None]
 
 async def ontology(site: Site, store: Store, address: PageAddress, lang: Lang) -> str:
     description = await describing.ontology(store)
-    catalogue = await site.catalogue(store)
+    catalogue = await site.catalogue_of(store, ())
     labeller = Labeller(catalogue, lang)
     words = base_context(address, lang)["t"]
     by_subject: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
@@ -395,7 +413,7 @@ async def query_page(
             result_view = {
                 "title": named.title,
                 "variables": result.variables,
-                "rows": result_cells(result, Labeller(await site.catalogue(store), lang)),
+                "rows": result_cells(result, Labeller(await site.catalogue_of(store, ()), lang)),
                 "truncated": result.truncated,
                 "boolean": None,
                 "downloads": _downloads(inline_values(named.text, bind(named, values)), "select"),
@@ -416,7 +434,7 @@ async def query_page(
                 result_view = {
                     "title": None,
                     "variables": outcome.variables,
-                    "rows": result_cells(outcome, Labeller(await site.catalogue(store), lang)),
+                    "rows": result_cells(outcome, Labeller(await site.catalogue_of(store, ()), lang)),
                     "truncated": outcome.truncated,
                     "boolean": None,
                 }

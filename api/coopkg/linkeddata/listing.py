@@ -9,19 +9,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from coopkg.errors import InvalidParameter
-from coopkg.linkeddata.catalogue import Catalogue, Commitment
+from coopkg.linkeddata.catalogue import Catalogue, Commitment, Links
 from coopkg.linkeddata.svg import GOALS, SDG_COLOURS
 from coopkg.rdf.namespaces import ID, SDG
 
 SortKey = Literal["document", "-document", "section", "-section", "goals", "-goals", "relevance"]
 SORT_KEYS: tuple[str, ...] = ("document", "-document", "section", "-section", "goals", "-goals", "relevance")
 MAX_PER_PAGE = 200
+_AREA_EXAMPLE = "programme/cn-dk-green-2023-2026/area/1"
+_SECTION_EXAMPLE = "programme/cn-dk-green-2023-2026/section/05"
+_FRAMEWORK_EXAMPLE = "framework/paris-agreement"
 _TARGET = re.compile(r"(?:http://metadata\.un\.org/sdg/)?([0-9]{1,2})(?:\.([0-9a-z]{1,2}))?")
 
 
@@ -58,24 +60,45 @@ def parse_sdg(value: str) -> tuple[int, str | None]:
     return goal, f"{SDG}{goal}.{match[2]}" if match[2] else None
 
 
+def programmes_to_read(links: Links, filters: Filters) -> frozenset[str] | None:
+    """The programmes whose commitments may pass `filters` (those of the area, section, SDG goal or target,
+    framework, or with mechanisms), or None when only all of them will do (no such filter; `q` alone)."""
+    scopes: list[frozenset[str]] = []
+    if filters.area:
+        scopes.append(links.programmes("area", resolve_iri("area", filters.area, _AREA_EXAMPLE)))
+    if filters.section:
+        scopes.append(links.programmes("section", resolve_iri("section", filters.section, _SECTION_EXAMPLE)))
+    if filters.sdg:
+        goal, target = parse_sdg(filters.sdg)
+        scopes.append(
+            links.programmes("target", target) if target else links.programmes("goal", f"{SDG}{goal}")
+        )
+    if filters.framework:
+        scopes.append(links.programmes_under(resolve_iri("framework", filters.framework, _FRAMEWORK_EXAMPLE)))
+    if filters.mechanism is True:
+        scopes.append(links.linked("mechanism"))
+    return frozenset.intersection(*scopes) if scopes else None
+
+
 def filter_commitments(
     catalogue: Catalogue, filters: Filters, matches: Mapping[str, int] | None = None
 ) -> list[Commitment]:
-    """The commitments that pass every filter; `q` keeps those in `matches` (commitment IRI -> rank), which
-    the caller got from the search index for `q`."""
+    """The commitments of the catalogue that pass every filter (a catalogue with at least the programmes
+    `programmes_to_read` names); `q` keeps those in `matches` (commitment IRI -> rank), which the caller got
+    from the search index for `q`."""
     items = list(catalogue.commitments)
     if filters.area:
-        area = resolve_iri("area", filters.area, "programme/cn-dk-green-2023-2026/area/1")
+        area = resolve_iri("area", filters.area, _AREA_EXAMPLE)
         items = [c for c in items if area in c.areas]
     if filters.section:
-        section = resolve_iri("section", filters.section, "programme/cn-dk-green-2023-2026/section/05")
+        section = resolve_iri("section", filters.section, _SECTION_EXAMPLE)
         items = [c for c in items if c.section == section]
     if filters.sdg:
         goal, target = parse_sdg(filters.sdg)
         # A target matches alignments to it; a goal matches alignments to the goal or any of its targets.
         items = [c for c in items if (target in c.targets if target else goal in c.goals)]
     if filters.framework:
-        framework = resolve_iri("framework", filters.framework, "framework/paris-agreement")
+        framework = resolve_iri("framework", filters.framework, _FRAMEWORK_EXAMPLE)
         items = [
             c
             for c in items
@@ -213,19 +236,13 @@ def commitments_csv(items: list[Commitment]) -> str:
 
 
 def entities(catalogue: Catalogue, kind: str) -> list[dict[str, Any]]:
-    """Areas, sections, frameworks or agencies with how many commitments link to each."""
-    counts: Counter[str] = Counter()
-    for c in catalogue.commitments:
-        linked = {
-            "area": c.areas,
-            "section": (c.section,),
-            "framework": c.frameworks,
-            "agency": c.agencies,
-        }[kind]
-        counts.update(set(linked))
+    """Areas, sections, frameworks or agencies with how many commitments link to each (from the links: no
+    commitment is read)."""
     listed = []
     for thing in catalogue.of_kind(kind):
-        entry: dict[str, Any] = ref(catalogue, thing.iri) | {"commitments": counts.get(thing.iri, 0)}
+        entry: dict[str, Any] = ref(catalogue, thing.iri) | {
+            "commitments": catalogue.links.count(kind, thing.iri)
+        }
         if kind == "area":
             entry["priority"] = bool(thing.priority)
         if kind == "section":
@@ -239,16 +256,14 @@ def entities(catalogue: Catalogue, kind: str) -> list[dict[str, Any]]:
 
 
 def goals(catalogue: Catalogue) -> list[dict[str, Any]]:
-    counts: Counter[int] = Counter()
-    for c in catalogue.commitments:
-        counts.update(c.goals)
+    """The 17 goals with the commitments aligned to each (from the links)."""
     return [
         {
             "id": f"{SDG}{goal}",
             "number": goal,
             "label": labels(catalogue, f"{SDG}{goal}"),
             "colour": SDG_COLOURS[goal],
-            "commitments": counts.get(goal, 0),
+            "commitments": catalogue.links.count("goal", f"{SDG}{goal}"),
         }
         for goal in GOALS
     ]

@@ -13,6 +13,7 @@ from coopkg.linkeddata.i18n import Lang
 from coopkg.linkeddata.programmes import (
     comparison_view,
     described_programmes,
+    party_programmes,
     party_view,
     programme_iri,
     programme_summaries,
@@ -25,11 +26,11 @@ from coopkg.store.base import Store
 
 async def has_several_programmes(site: Site, store: Store) -> bool:
     """True when the home page should be the programmes index."""
-    return len(described_programmes(await site.catalogue(store))) > 1
+    return len(described_programmes(await site.catalogue_of(store, ()))) > 1
 
 
 async def index(site: Site, store: Store, context: dict[str, Any], lang: Lang) -> str:
-    catalogue = await site.catalogue(store)
+    catalogue = await site.catalogue_of(store, ())  # the summaries are counted from the links
     summaries = programme_summaries(catalogue, lang)
     return site.render("programmes.html", context | {"programmes": summaries})
 
@@ -38,7 +39,8 @@ async def party(
     site: Site, store: Store, context: dict[str, Any], lang: Lang, description: Description
 ) -> str:
     """A party and the programmes it agreed, each with all its commitments."""
-    catalogue = await site.catalogue(store)
+    agreed = party_programmes(await site.catalogue_of(store, ()), description.iri)
+    catalogue = await site.catalogue_of(store, agreed)
     view = party_view(catalogue, description.iri, lang)
     rows = property_rows(description, Labeller(catalogue, lang))
     words = context["t"]
@@ -50,7 +52,8 @@ async def standing_mechanism(
     site: Site, store: Store, context: dict[str, Any], lang: Lang, description: Description
 ) -> str:
     """A standing mechanism and the programmes that hold it, each with the commitments that do."""
-    catalogue = await site.catalogue(store)
+    links = (await site.catalogue_of(store, ())).links
+    catalogue = await site.catalogue_of(store, links.programmes("standing", description.iri))
     view = standing_mechanism_view(catalogue, description.iri, lang)
     rows = property_rows(description, Labeller(catalogue, lang))
     words = context["t"]
@@ -59,8 +62,10 @@ async def standing_mechanism(
 
 
 async def compare(site: Site, store: Store, context: dict[str, Any], lang: Lang, a: str, b: str) -> str:
-    catalogue = await site.catalogue(store)
-    key = (programme_iri(a, catalogue), programme_iri(b, catalogue), lang)
+    directory = await site.catalogue_of(store, ())
+    left, right = programme_iri(a, directory), programme_iri(b, directory)
+    catalogue = await site.catalogue_of(store, (left, right))
+    key = (left, right, lang)
     cached = site.comparisons.get(store.version, key)
     # n x m text comparisons: CPU work, kept off the event loop and done once per pair and data version
     view = cached or site.comparisons.put(

@@ -56,8 +56,7 @@ def described_programmes(catalogue: Catalogue) -> list[str]:
 def summary(catalogue: Catalogue, programme: str, lang: Lang) -> ProgrammeSummary:
     labeller = Labeller(catalogue, lang)
     facts = catalogue.programmes.get(programme)
-    commitments = programme_commitments(catalogue, programme)
-    described = set(programmes_with_commitments(catalogue))
+    described = catalogue.links.described
     predecessor = facts.predecessor if facts else None
     period = f"{facts.begin}–{facts.end}" if facts and facts.begin and facts.end else None
     return ProgrammeSummary(
@@ -68,8 +67,9 @@ def summary(catalogue: Catalogue, programme: str, lang: Lang) -> ProgrammeSummar
         parties=[labeller.link(p) for p in facts.parties] if facts else [],
         predecessor=labeller.link(predecessor) if predecessor else None,
         successors=[labeller.link(s) for s in catalogue.successors(programme)],
-        commitments=len(commitments),
-        mechanisms=sum(1 for c in commitments if c.mechanism),
+        # Counted from the links: an index of thousands of programmes reads none of their commitments.
+        commitments=catalogue.links.count_in("programme", programme, programme),
+        mechanisms=catalogue.links.count_in("mechanism", programme, programme),
         areas=len(programme_areas(catalogue, programme)),
         compare_href=(
             compare_href(predecessor, programme, lang) if predecessor and predecessor in described else None
@@ -98,10 +98,16 @@ class PartyView:
     commitments: int
 
 
+def party_programmes(catalogue: Catalogue, party: str) -> list[str]:
+    """The programmes a party's page shows with their commitments (those it agreed that have some)."""
+    described = catalogue.links.described
+    return [p.iri for p in catalogue.programmes.values() if party in p.parties and p.iri in described]
+
+
 def party_view(catalogue: Catalogue, party: str, lang: Lang) -> PartyView:
     labeller = Labeller(catalogue, lang)
     agreed = [p for p in catalogue.programmes.values() if party in p.parties]
-    described = set(programmes_with_commitments(catalogue))
+    described = catalogue.links.described
     programmes = [
         PartyProgramme(
             summary(catalogue, p.iri, lang),

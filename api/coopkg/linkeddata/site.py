@@ -1,4 +1,4 @@
-"""The per-app state of the linked-data layer: templates, the catalogue and rendered bytes per data version,
+"""The per-app state of the linked-data layer: templates, the catalogues and rendered bytes per data version,
 and the source texts. One `Site` per app (coopkg.web.dependencies keeps it on the app's state, made on first
 use), never at module level.
 """
@@ -6,7 +6,7 @@ use), never at module level.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +16,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from coopkg import resources
 from coopkg.linkeddata.cache import VersionedCache
-from coopkg.linkeddata.catalogue import Catalogue, CatalogueCache
+from coopkg.linkeddata.catalogue import Catalogue
+from coopkg.linkeddata.catalogue_cache import CatalogueCache
 from coopkg.linkeddata.formats import REPRESENTATIONS
 from coopkg.linkeddata.i18n import Lang, words
 from coopkg.store.base import Store
@@ -41,14 +42,14 @@ class Alternate:
 
 
 class Site:
-    def __init__(self, data_dirs: Sequence[Path] = ()) -> None:
+    def __init__(self, data_dirs: Sequence[Path] = (), *, catalogue_programmes: int = 256) -> None:
         self.templates = Environment(
             loader=PackageLoader("coopkg", "templates"),
             autoescape=select_autoescape(("html",), default=True),
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.catalogues = CatalogueCache()
+        self.catalogues = CatalogueCache(catalogue_programmes)
         self.rendered: VersionedCache[bytes] = VersionedCache()
         self.listings: VersionedCache[tuple[bytes, dict[str, str]]] = VersionedCache(1024)  # body, headers
         # Comparisons of two programmes by (left, right, lang): the text matching is the costly part, and the
@@ -59,8 +60,13 @@ class Site:
         self._data_dirs = [*data_dirs, resources.data_dir()]
         self._texts: dict[str, str | None] = {}
 
-    async def catalogue(self, store: Store) -> Catalogue:
-        return await self.catalogues.get(store)
+    async def catalogue_of(self, store: Store, programmes: Iterable[str]) -> Catalogue:
+        """The catalogue with the commitments of `programmes` only (none: labels, facts and counts alone)."""
+        return await self.catalogues.of(store, programmes)
+
+    async def whole_catalogue(self, store: Store) -> Catalogue:
+        """The catalogue with every commitment: only for what really spans the whole graph."""
+        return await self.catalogues.whole(store)
 
     async def source_text(self, relative: str | None) -> str | None:
         """The source text file (relative to the data folder) as the offsets count it, or None if absent."""

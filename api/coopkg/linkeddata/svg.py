@@ -11,7 +11,7 @@ Every label is escaped; every mark carries a <title> (what a screen reader or a 
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 
 from markupsafe import Markup, escape
 
@@ -66,14 +66,18 @@ def fit(text: str, width: float, size: float = _FONT) -> str:
 
 
 def programme_commitments(catalogue: Catalogue, programme: str) -> list[Commitment]:
-    return [c for c in catalogue.commitments if c.programme == programme]
+    return catalogue.of_programme(programme)
 
 
 def programme_areas(catalogue: Catalogue, programme: str) -> list[str]:
-    """The programme's areas: priority areas first (in list order), then the others."""
-    used = {area for c in programme_commitments(catalogue, programme) for area in c.areas}
-    own = {t.iri for t in catalogue.of_kind("area") if t.iri.startswith(programme + "/area/")}
-    return [t.iri for t in catalogue.of_kind("area") if t.iri in used | own]
+    """The programme's areas (its own and those its commitments use): priority areas first (in list order),
+    then the others. Known without the programme's commitments (from the links)."""
+    directory = catalogue.directory
+    areas = catalogue.links.things("area", programme) | directory.own_areas(programme)
+    listed = [
+        iri for iri in areas if (thing := directory.things.get(iri)) is not None and thing.kind == "area"
+    ]
+    return sorted(listed, key=lambda iri: directory.position("area", iri))
 
 
 def heatmap_counts(catalogue: Catalogue, programme: str) -> Counter[tuple[str, int]]:
@@ -224,9 +228,5 @@ def diagram(catalogue: Catalogue, programme: str, lang: str) -> Markup:
 
 
 def goal_counts(catalogue: Catalogue) -> dict[int, int]:
-    """Commitments aligned to each goal (or one of its targets), all programmes."""
-    counts: dict[int, int] = defaultdict(int)
-    for commitment in catalogue.commitments:
-        for goal in commitment.goals:
-            counts[goal] += 1
-    return {goal: counts.get(goal, 0) for goal in GOALS}
+    """Commitments aligned to each goal (or one of its targets), all programmes (from the links)."""
+    return {goal: catalogue.links.count("goal", f"{SDG}{goal}") for goal in GOALS}

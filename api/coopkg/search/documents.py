@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from coopkg.sparql.text import where_brace
+from coopkg.sparql.text import opening_values
 from coopkg.store.base import Row, Store
 
 _DIR = Path(__file__).resolve().parent / "sparql"
@@ -90,17 +90,8 @@ def goal_of(iri: str) -> int | None:
 
 
 def with_values(query: str, programmes: Sequence[str]) -> str:
-    """`query` with `VALUES ?programme { ... }` opening its WHERE group; IRIs as escaped N-Triples terms.
-
-    Opening the group, where Oxigraph uses it to start from the group's programmes (a closing block is
-    joined only after the whole group is evaluated: search-commitments took 3.3 s per group of 64 programmes
-    at 1M triples instead of 0.04 s, and at 10M the embedded gateway's first build did not end in 30
-    minutes). Virtuoso 7.2.5 ignores such a block when a UNION follows it directly (every programme's rows
-    come back), so no search query opens its group with a UNION (search-parts.rq; docs/search.md).
-    """
-    opening = where_brace(query) + 1
-    block = "VALUES ?programme { " + " ".join(str(ox.NamedNode(iri)) for iri in programmes) + " }"
-    return f"{query[:opening]} {block}\n{query[opening:]}"
+    """`query` with `VALUES ?programme { ... }` opening its WHERE group (sparql.text.opening_values)."""
+    return opening_values(query, "programme", programmes)
 
 
 async def _per_programme(store: Store, query: str, programmes: Sequence[str]) -> list[Row]:

@@ -14,7 +14,7 @@ so that a `WHERE` or a brace inside them is never mistaken for syntax.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 
@@ -25,6 +25,7 @@ __all__ = [
     "VARIABLE_NAME",
     "Token",
     "inline_values",
+    "opening_values",
     "tokens",
     "variables_after",
     "where_brace",
@@ -97,3 +98,18 @@ def _values_block(names: list[str], bindings: Mapping[str, ox.NamedNode | ox.Lit
     variables = " ".join(f"?{name}" for name in names)
     row = " ".join(str(bindings[name]) for name in names)
     return f"\n  VALUES ({variables}) {{ ({row}) }}"
+
+
+def opening_values(query: str, name: str, iris: Sequence[str]) -> str:
+    """`query` with `VALUES ?name { <iri> ... }` opening its outermost WHERE group (IRIs as N-Triples).
+
+    Opening the group, where Oxigraph uses it to start from those IRIs (a closing block is joined only after
+    the whole group is evaluated: a search query took 3.3 s per group of 64 programmes at 1M triples instead
+    of 0.04 s). Virtuoso 7.2.5 ignores such a block when a UNION follows it directly (every row comes back),
+    so no query given here may open its group with a UNION (docs/search.md).
+    """
+    if not VARIABLE_NAME.fullmatch(name):
+        raise ValueError(f"not a variable name: {name!r}")
+    opening = where_brace(query) + 1
+    block = f"VALUES ?{name} {{ " + " ".join(str(ox.NamedNode(iri)) for iri in iris) + " }"
+    return f"{query[:opening]} {block}\n{query[opening:]}"

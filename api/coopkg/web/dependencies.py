@@ -62,7 +62,10 @@ def site(request: Request) -> Site:
     existing = getattr(state, "linkeddata_site", None)
     if isinstance(existing, Site):
         return existing
-    created = Site([path for path in settings(request).data if path.is_dir()])  # texts of --data folders
+    options = settings(request)
+    created = Site(  # texts of --data folders
+        [path for path in options.data if path.is_dir()], catalogue_programmes=options.catalogue_programmes
+    )
     state.linkeddata_site = created
     return created
 

@@ -203,7 +203,7 @@ async def downloads(request: Request, site_: SiteDep, store_: StoreDep) -> HTMLR
 async def download(name: str, request: Request, site_: SiteDep, store_: StoreDep) -> Response:
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
     if name == "commitments.csv":
-        catalogue = await site_.catalogue(store_)
+        catalogue = await site_.whole_catalogue(store_)
         text = listing.commitments_csv(catalogue.commitments)
         return Response(text, media_type="text/csv; charset=utf-8", headers=disposition)
     dump = BY_NAME.get(name)

@@ -22,7 +22,7 @@ from coopkg.linkeddata.formats import JSON_LD
 from coopkg.queries import NamedQuery, QueryRegistry, bind, inline_values
 from coopkg.queries.params import ParamKind
 from coopkg.queries.run import search_block, with_search
-from coopkg.rdf.namespaces import ID
+from coopkg.rdf.namespaces import DEF, ID
 from coopkg.search.request import clean_text
 from coopkg.settings import Settings
 from coopkg.store.base import QueryRequest, Store
@@ -109,8 +109,11 @@ async def commitments(
     cached = site_.listings.get(store_.version, key)
     if cached is not None:  # the same listing of the same data version
         return Response(cached[0], media_type=media, headers=cached[1])
-    catalogue = await site_.catalogue(store_)
     filters = listing.Filters(area, section, sdg, framework, mechanism, q)
+    programmes = listing.programmes_to_read((await site_.catalogue_of(store_, ())).links, filters)
+    catalogue = await (
+        site_.whole_catalogue(store_) if programmes is None else site_.catalogue_of(store_, programmes)
+    )
     ranks = await _search_ranks(request, store_, q) if q is not None and q.strip() else None
     items = listing.sort_commitments(listing.filter_commitments(catalogue, filters, ranks), sort, ranks)
     headers = {"Vary": "Accept"}
@@ -167,18 +170,18 @@ def _links(request: Request, paged: listing.Page) -> str:
 )
 async def commitment(key: str, request: Request, site_: SiteDep, store_: StoreDep) -> Response:
     iri = ID + key
-    catalogue = await site_.catalogue(store_)
+    description = await describing.describe(store_, iri)
+    catalogue = await site_.catalogue_of(store_, description.linked(iri, DEF + "programme"))
     if catalogue.commitment(iri) is None:
         raise NotFound(f"no commitment {key!r}; list them at /api/commitments (their `key`)")
     context_url = str(request.base_url).rstrip("/") + "/context.jsonld"
-    description = await describing.describe(store_, iri)
     body = await asyncio.to_thread(describing.render, description, JSON_LD, context_url)
     return Response(body, media_type="application/ld+json")
 
 
 def _entity_route(path: str, kind: str, summary: str) -> None:
     async def endpoint(site_: SiteDep, store_: StoreDep) -> Response:
-        return _json(listing.entities(await site_.catalogue(store_), kind))
+        return _json(listing.entities(await site_.catalogue_of(store_, ()), kind))
 
     example = [{"id": f"{ID}…", "label": {"zh": "…", "en": "…"}, "commitments": 5}]
     router.add_api_route(
@@ -215,7 +218,7 @@ _entity_route("/agencies", "agency", "Agencies the commitments name, with counts
     },
 )
 async def sdg_goals(site_: SiteDep, store_: StoreDep) -> Response:
-    return _json(listing.goals(await site_.catalogue(store_)))
+    return _json(listing.goals(await site_.catalogue_of(store_, ())))
 
 
 # ---- named queries ----------------------------------------------------------------------------------------
