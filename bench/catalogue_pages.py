@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,9 +25,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "remote"))  # the Virtuoso helper
-from virtuoso_server import VirtuosoServer, virtuoso_binaries
+from virtuoso_server import VirtuosoServer
 
-from remote_store import OUT, ROOT, sizes, start_gateway  # bench/ is a folder of scripts, not a package
+from remote_store import OUT, ROOT, start_gateway, virtuoso_on  # bench/ is a folder of scripts, not a package
 
 FIRST = """SELECT ?programme ?commitment WHERE {
   ?commitment a <https://w3id.org/coopkg/def#Commitment> ; <https://w3id.org/coopkg/def#programme> ?programme
@@ -83,16 +82,8 @@ def main() -> None:
     parser.add_argument("--triples", default="1M")
     parser.add_argument("--code", help="another checkout's api/ folder, measured after this one")
     options = parser.parse_args()
-    binaries = virtuoso_binaries()
-    if binaries is None:
-        raise SystemExit("Virtuoso is not installed: apt-get install virtuoso-opensource")
-    data = OUT / "data" / f"{options.triples}.nq"
-    if not data.exists():
-        raise SystemExit(f"{data} is missing: bench/generate.py --triples {options.triples} writes it")
     work = OUT / "catalogue-pages" / options.triples
-    subprocess.run(["rm", "-rf", str(work)], check=True)
-    work.mkdir(parents=True)
-    virtuoso = VirtuosoServer(binaries, work / "virtuoso", buffers=max(10_000, sizes(options.triples) // 8))
+    virtuoso, data = virtuoso_on(options.triples, work)
     try:
         virtuoso.start()
         virtuoso.load(data)

@@ -33,10 +33,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "remote"))  # the Virtuoso helper
-from virtuoso_server import VirtuosoServer, virtuoso_binaries
 
 import workloads  # bench/ is a folder of scripts, not a package
-from remote_store import OUT, ROOT, sizes, start_gateway
+from remote_store import OUT, ROOT, start_gateway, virtuoso_on
 
 JSON = "application/sparql-results+json"
 
@@ -106,16 +105,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--seconds", type=float, default=10.0)
     options = parser.parse_args()
-    binaries = virtuoso_binaries()
-    if binaries is None:
-        raise SystemExit("Virtuoso is not installed: apt-get install virtuoso-opensource")
-    data = OUT / "data" / f"{options.triples}.nq"
-    if not data.exists():
-        raise SystemExit(f"{data} is missing: bench/remote_store.py --triples {options.triples} generates it")
     work = OUT / "remote-overhead" / options.triples
-    subprocess.run(["rm", "-rf", str(work)], check=True)
-    work.mkdir(parents=True)
-    virtuoso = VirtuosoServer(binaries, work / "virtuoso", buffers=max(10_000, sizes(options.triples) // 8))
+    virtuoso, data = virtuoso_on(options.triples, work)
     gateway: subprocess.Popen[bytes] | None = None
     try:
         virtuoso.start()

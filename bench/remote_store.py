@@ -73,6 +73,20 @@ def sizes(text: str) -> int:
     return int(float(text.rstrip("kKmM")) * {"k": 1e3, "m": 1e6}.get(text[-1].lower(), 1))
 
 
+def virtuoso_on(triples: str, work: Path) -> tuple[VirtuosoServer, Path]:
+    """A Virtuoso (not started) in a fresh `work` folder, sized for the synthetic data of `triples`, and
+    that data's file; exits with what to do when Virtuoso or the data is missing."""
+    binaries = virtuoso_binaries()
+    if binaries is None:
+        raise SystemExit("Virtuoso is not installed: apt-get install virtuoso-opensource")
+    data = OUT / "data" / f"{triples}.nq"
+    if not data.exists():
+        raise SystemExit(f"{data} is missing: bench/generate.py --triples {triples} --out {data} writes it")
+    subprocess.run(["rm", "-rf", str(work)], check=True)
+    work.mkdir(parents=True)
+    return VirtuosoServer(binaries, work / "virtuoso", buffers=max(10_000, sizes(triples) // 8)), data
+
+
 def tree_peak_kb(pid: int) -> int:
     """Peak resident memory (VmHWM) of a process and its descendants, in kB."""
     children: dict[int, list[int]] = {}
