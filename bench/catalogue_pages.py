@@ -3,12 +3,12 @@
     .venv/bin/python bench/catalogue_pages.py --triples 10M [--code OTHER_CHECKOUT/api]
 
 Starts Virtuoso 7 on the synthetic data of bench/generate.py (bench/out/data/<size>.nq) and a fresh
-`coopkg serve` in front of it (COOPKG_STORE=remote), then asks, in turn and timing each first answer: one
-programme's page, one commitment's page, the programmes index, /api/areas, and last /api/commitments (every
-commitment: the whole catalogue). After each, the gateway's resident memory (VmRSS) and its peak (VmHWM).
-`--code` puts another checkout's `api/` first on the gateway's PYTHONPATH (the code before a change, from a
-git worktree), so two versions are measured on the same store in one run. Results also go to
-bench/out/results/catalogue-pages-<time>.json.
+`coopkg serve` in front of it (COOPKG_STORE=remote), then asks, in turn and timing each first answer: a
+search (which waits for the search index built at start-up), one programme's page, one commitment's page,
+the programmes index, /api/areas, and last /api/commitments (every commitment: the whole catalogue). After
+each, the gateway's resident memory (VmRSS) and its peak (VmHWM). `--code` puts another checkout's `api/`
+first on the gateway's PYTHONPATH (the code before a change, from a git worktree), so two versions are
+measured on the same store in one run. Results also go to bench/out/results/catalogue-pages-<time>.json.
 """
 
 from __future__ import annotations
@@ -57,6 +57,9 @@ def measure(virtuoso: VirtuosoServer, code: str | None, work: Path, label: str) 
         local = {name: first[name]["value"].removeprefix("https://w3id.org/coopkg") for name in first}
         steps: list[dict[str, object]] = []
         for name, path in (
+            # The search index is built at start-up, reading the store meanwhile: waited for first, so the
+            # pages' figures are the catalogue's alone.
+            ("search index (start-up)", "/api/search?q=%E5%90%88%E4%BD%9C"),
             ("programme page", local["programme"]),
             ("commitment page", local["commitment"]),
             ("programmes index", "/programmes"),
