@@ -11,7 +11,14 @@ import pyoxigraph as ox
 import pytest
 
 from coopkg.linkeddata import catalogue_reading
-from coopkg.linkeddata.catalogue import Catalogue, ProgrammeNotRead
+from coopkg.linkeddata.catalogue import (
+    LINK_KINDS,
+    PROGRAMME_KINDS,
+    SHARED_KINDS,
+    Catalogue,
+    LinksNotRead,
+    ProgrammeNotRead,
+)
 from coopkg.linkeddata.catalogue_cache import CatalogueCache
 from coopkg.store.base import Row
 from coopkg.store.inprocess import InProcessStore
@@ -52,7 +59,16 @@ def test_the_links_read_by_query_are_those_counted_from_every_commitment(
 ) -> None:
     directory = run_async(catalogue_reading.read_directory(InProcessStore(invented_store, version="d")))
     assert len(whole.links.described) >= 3  # the shipped programme and invented ones
-    assert directory.links == whole.links
+    for kind in LINK_KINDS:  # the whole graph's counts, of every kind
+        assert directory.links.totals(kind) == whole.links.totals(kind), kind
+        assert whole.links.totals(kind) or kind == "standing", f"no {kind} links to compare"
+    for kind in PROGRAMME_KINDS:  # and per programme, for a programme's own things
+        for programme in whole.links.described:
+            assert directory.links.things(kind, programme) == whole.links.things(kind, programme)
+            for thing in whole.links.things(kind, programme):
+                assert directory.links.count_in(kind, thing, programme) == whole.links.count_in(
+                    kind, thing, programme
+                )
     assert directory.things == whole.things
     assert directory.labels == whole.labels
     assert directory.programmes == whole.programmes
@@ -132,7 +148,7 @@ def test_a_new_data_version_is_read_afresh(invented_store: ox.Store, run_async: 
     store._version = "v2"  # what a reload does to the store's version
     run_async(cache.of(store, [SHIPPED]))
     assert store.programme_reads() == 2
-    assert sum(1 for q in store.asked if "COUNT(DISTINCT ?commitment)" in q) == 2  # the links, twice
+    assert sum(1 for q in store.asked if "GROUP BY ?programme ?link ?thing" in q) == 2  # the links, twice
 
 
 def test_pages_of_one_programme_and_counts_read_no_other_commitments() -> None:
@@ -156,3 +172,67 @@ def test_pages_of_one_programme_and_counts_read_no_other_commitments() -> None:
         assert not cache.holds_every_commitment
         assert client.get("/api/commitments").status_code == 200  # every commitment: read whole now
         assert cache.holds_every_commitment
+
+
+def test_shared_links_are_totals_only_and_asking_them_per_programme_is_an_error(
+    invented_store: ox.Store, run_async: Runner[Any]
+) -> None:
+    directory = run_async(catalogue_reading.read_directory(InProcessStore(invented_store, version="d")))
+    for kind in SHARED_KINDS:
+        assert not directory.links.by_programme(kind)
+        with pytest.raises(LinksNotRead, match=kind):
+            directory.links.programmes(kind, "http://metadata.un.org/sdg/6")
+    assert all(directory.links.by_programme(kind) for kind in PROGRAMME_KINDS)
+
+
+@pytest.mark.parametrize("kind", SHARED_KINDS)
+def test_the_programmes_linked_to_a_shared_thing_are_those_of_every_commitment(
+    kind: str, invented_store: ox.Store, whole: Catalogue, run_async: Runner[Any]
+) -> None:
+    store = RecordingStore(invented_store, "v1")
+    cache = CatalogueCache()
+    things = sorted(whole.links.linked(kind))
+    assert things, f"the test graph has no {kind} links"
+    for thing in things:
+        assert run_async(cache.programmes_linked(store, kind, [thing])) == whole.links.programmes(kind, thing)
+    assert run_async(cache.programmes_linked(store, kind, things)) == frozenset().union(
+        *(whole.links.programmes(kind, thing) for thing in things)
+    )
+    asked = len(store.asked)
+    run_async(cache.programmes_linked(store, kind, [things[0]]))  # kept: no second question
+    assert len(store.asked) == asked
+    assert store.whole_reads() == 0
+
+
+def test_the_programmes_under_a_framework_include_those_aligned_to_its_articles(
+    invented_store: ox.Store, whole: Catalogue, run_async: Runner[Any]
+) -> None:
+    cache = CatalogueCache()
+    store = RecordingStore(invented_store, "v1")
+    framework = f"{ID}framework/paris-agreement"
+    articles = [t for t in whole.links.linked("target") if t.startswith(framework + "/")]
+    assert articles, "the test graph aligns nothing to a Paris Agreement article"
+    expected = whole.links.programmes("framework", framework).union(
+        *(whole.links.programmes("target", article) for article in articles)
+    )
+    assert expected
+    assert run_async(cache.programmes_under(store, framework)) == expected
+
+
+def test_a_value_that_is_no_iri_links_no_programme(invented_store: ox.Store, run_async: Runner[Any]) -> None:
+    cache = CatalogueCache()
+    store = RecordingStore(invented_store, "v1")
+    assert run_async(cache.programmes_linked(store, "framework", ["http://example.org/a b"])) == frozenset()
+    assert run_async(cache.programmes_under(store, "http://example.org/<x>")) == frozenset()
+
+
+def test_once_every_commitment_is_read_no_question_is_asked_for_shared_links(
+    invented_store: ox.Store, whole: Catalogue, run_async: Runner[Any]
+) -> None:
+    store = RecordingStore(invented_store, "v1")
+    cache = CatalogueCache()
+    run_async(cache.whole(store))
+    asked = len(store.asked)
+    goal = "http://metadata.un.org/sdg/6"
+    assert run_async(cache.programmes_linked(store, "goal", [goal])) == whole.links.programmes("goal", goal)
+    assert len(store.asked) == asked

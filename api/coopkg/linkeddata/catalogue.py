@@ -93,6 +93,17 @@ LINK_KINDS = (
     "target",
     "goal",
 )
+# Links to things of one programme (or about as many as programmes): the directory holds them per programme.
+PROGRAMME_KINDS = ("programme", "mechanism", "section", "area", "standing")
+# Links to things many programmes share: the directory holds their totals only, since per programme they are
+# most of the rows (at 10M triples, 140,000 of 256,000 for targets and goals alone; docs/scaling.md). Which
+# programmes link to one of them is asked when a page needs it (CatalogueCache.programmes_linked).
+SHARED_KINDS = ("framework", "agency", "target", "goal")
+
+
+class LinksNotRead(LookupError):
+    """Links of a shared kind were asked for per programme from a directory that holds their totals only: a
+    bug of the caller (CatalogueCache.programmes_linked answers that question), never silently nothing."""
 
 
 class Links:
@@ -100,15 +111,27 @@ class Links:
     ("programme", p) counts p's commitments, ("mechanism", p) its mechanisms, ("area", a) the commitments in
     area a, ("goal", g) those aligned to goal g or one of its targets, and so on.
 
-    Small beside the commitments (one row per programme and thing), so it is read whole (catalogue-links.rq)
-    and answers the counts across programmes, and which programmes a page must read, without them.
+    Read with the directory (catalogue-links.rq, per programme, for `PROGRAMME_KINDS`;
+    catalogue-link-totals.rq, the whole graph's totals, for `SHARED_KINDS`), it answers the counts across
+    programmes and which programmes a page must read without reading commitments. Counted from every
+    commitment (`of`), it holds every kind per programme.
     """
 
-    def __init__(self, counts: Mapping[tuple[str, str, str], int]) -> None:
+    def __init__(
+        self,
+        counts: Mapping[tuple[str, str, str], int],
+        totals: Mapping[tuple[str, str], int] | None = None,
+    ) -> None:
+        """`counts`: (kind, thing, programme) -> commitments; `totals`: (kind, thing) -> commitments for the
+        `SHARED_KINDS`, which `counts` then leaves out (None: `counts` holds every kind)."""
         # (kind, thing) -> programme -> commitments, and (kind, programme) -> things
         self._counts: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
         self._things: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._totals = dict(totals or {})
+        self._per_programme = frozenset(LINK_KINDS if totals is None else PROGRAMME_KINDS)
         for (kind, thing, programme), number in counts.items():
+            if kind not in self._per_programme:
+                raise ValueError(f"links of kind {kind!r} are given as totals, not per programme")
             self._counts[kind, thing][programme] = number
             self._things[kind, programme].add(thing)
         self.described = self.linked("programme")  # the programmes with commitments
@@ -134,36 +157,51 @@ class Links:
             )
         return cls(counts)
 
+    def by_programme(self, kind: str) -> bool:
+        """Whether these links say which programmes link to a thing this way (else only how many
+        commitments of the whole graph do)."""
+        return kind in self._per_programme
+
     def linked(self, kind: str) -> frozenset[str]:
         """Everything some commitment links to this way (every area in use, ...); for "programme" and
         "mechanism", the programmes with commitments and with mechanisms."""
+        if not self.by_programme(kind):
+            return frozenset(thing for (k, thing) in self._totals if k == kind)
         return frozenset(thing for (k, thing) in self._counts if k == kind)
 
     def count(self, kind: str, thing: str) -> int:
         """Commitments linked to `thing` this way, all programmes."""
+        if not self.by_programme(kind):
+            return self._totals.get((kind, thing), 0)
         return sum(self._counts.get((kind, thing), {}).values())
 
+    def totals(self, kind: str) -> dict[str, int]:
+        """Thing -> commitments linked to it this way, all programmes."""
+        return {thing: self.count(kind, thing) for thing in self.linked(kind)}
+
     def count_in(self, kind: str, thing: str, programme: str) -> int:
-        return self._counts.get((kind, thing), {}).get(programme, 0)
+        return self._counts.get((self._held(kind), thing), {}).get(programme, 0)
 
     def programmes(self, kind: str, thing: str) -> frozenset[str]:
         """The programmes with a commitment linked to `thing` this way."""
-        return frozenset(self._counts.get((kind, thing), ()))
+        return frozenset(self._counts.get((self._held(kind), thing), ()))
 
     def things(self, kind: str, programme: str) -> frozenset[str]:
         """What `programme`'s commitments link to this way (its areas, its sections, ...)."""
-        return frozenset(self._things.get((kind, programme), ()))
+        return frozenset(self._things.get((self._held(kind), programme), ()))
 
-    def programmes_under(self, framework: str) -> frozenset[str]:
-        """The programmes with a commitment that cites `framework` or is aligned to it or one of its parts."""
-        found = set(self.programmes("framework", framework))
-        for (kind, thing), programmes in self._counts.items():
-            if kind == "target" and (thing == framework or thing.startswith(framework + "/")):
-                found.update(programmes)
-        return frozenset(found)
+    def _held(self, kind: str) -> str:
+        if not self.by_programme(kind):
+            raise LinksNotRead(f"links of kind {kind!r} are held as totals only, not per programme")
+        return kind
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Links) and self._counts == other._counts
+        return (
+            isinstance(other, Links)
+            and self._per_programme == other._per_programme
+            and self._counts == other._counts
+            and self._totals == other._totals
+        )
 
     __hash__ = None  # type: ignore[assignment]
 

@@ -4,7 +4,9 @@ really spans the whole graph.
 
 A page of one programme in a graph of thousands then waits for its own commitments (milliseconds), not for
 all of them (minutes and gigabytes at 10M triples; docs/scaling.md). Concurrent requests for the same
-programme share one read.
+programme share one read. The directory counts links to things many programmes share (frameworks, agencies,
+SDG targets and goals) for the whole graph only; which programmes link to one of them is one small query
+when a page asks, kept per data version.
 """
 
 from __future__ import annotations
@@ -14,10 +16,16 @@ from collections import OrderedDict
 from collections.abc import Iterable
 
 from coopkg.linkeddata.catalogue import Catalogue, Commitment, Directory
-from coopkg.linkeddata.catalogue_reading import load, read_commitments, read_directory
+from coopkg.linkeddata.catalogue_reading import (
+    load,
+    read_commitments,
+    read_directory,
+    read_linking_programmes,
+)
 from coopkg.store.base import Store
 
 Slices = dict[str, list[Commitment]]  # programme -> its commitments
+LINKING_KEPT = 1024  # answers of which programmes link to shared things, kept per data version
 
 
 class CatalogueCache:
@@ -29,6 +37,7 @@ class CatalogueCache:
         self._whole: Catalogue | None = None
         self._slices: OrderedDict[str, list[Commitment]] = OrderedDict()
         self._reading: dict[str, asyncio.Task[Slices]] = {}  # programme -> the read that brings it
+        self._linking: OrderedDict[tuple[str, tuple[str, ...]], frozenset[str]] = OrderedDict()
         # Two locks: a page of one programme must not wait while every commitment is read for a listing.
         self._directory_lock = asyncio.Lock()
         self._whole_lock = asyncio.Lock()
@@ -89,6 +98,41 @@ class CatalogueCache:
         commitments = [c for p in wanted for c in found[p]]
         return Catalogue(commitments, {}, {}, directory=directory, read=wanted)
 
+    async def programmes_linked(self, store: Store, kind: str, things: Iterable[str]) -> frozenset[str]:
+        """The programmes with a commitment that links to one of `things` this way: from the directory's
+        links where they say it (a programme's own things, or every kind once every commitment is read), else
+        one query, kept per data version."""
+        wanted = tuple(sorted(set(things)))
+        directory = await self.directory(store)
+        links = self._whole.links if self._whole is not None else directory.links
+        if links.by_programme(kind):
+            return frozenset().union(*(links.programmes(kind, thing) for thing in wanted))
+        if not wanted:
+            return frozenset()
+        version = self._current(store)
+        key = (kind, wanted)
+        found = self._linking.get(key)
+        if found is None:
+            found = await read_linking_programmes(store, kind, wanted)
+            if self._current(store) != version:  # the data changed meanwhile: ask the new version
+                return await self.programmes_linked(store, kind, wanted)
+            self._linking[key] = found
+            while len(self._linking) > LINKING_KEPT:
+                self._linking.popitem(last=False)
+        self._linking.move_to_end(key)
+        return found
+
+    async def programmes_under(self, store: Store, framework: str) -> frozenset[str]:
+        """The programmes with a commitment that cites `framework` or is aligned to it or one of its parts
+        (a Paris Agreement article is `<framework>/article-...`)."""
+        targets = (await self.directory(store)).links.linked("target")
+        parts = [t for t in targets if t == framework or t.startswith(framework + "/")]
+        cite, align = await asyncio.gather(
+            self.programmes_linked(store, "framework", [framework]),
+            self.programmes_linked(store, "target", parts),
+        )
+        return cite | align
+
     def _current(self, store: Store) -> str:
         """The store's data version; everything kept for an older one is dropped first."""
         version = store.version
@@ -96,6 +140,7 @@ class CatalogueCache:
             self._version, self._directory, self._whole = version, None, None
             self._slices.clear()
             self._reading.clear()
+            self._linking.clear()
         return version
 
     def _keep(self, version: str, programmes: list[str], done: asyncio.Task[Slices]) -> None:

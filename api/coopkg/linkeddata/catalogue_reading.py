@@ -1,5 +1,6 @@
-"""Reading the catalogue from a store: the directory (things, labels, programmes' facts, links) in four
-queries, and the commitments with their alignments for given programmes (or for all) in two more.
+"""Reading the catalogue from a store: the directory (things, labels, programmes' facts, links) in five
+queries, the commitments with their alignments for given programmes (or for all) in two more, and which
+programmes link to given shared things (frameworks, agencies, targets, goals) in one.
 
 Each query is read whole (`Store.select_all`), however small the client row cap: these are the gateway's own
 reads. Programmes are asked for in groups (a VALUES block of their IRIs opening the WHERE group).
@@ -8,12 +9,14 @@ reads. Programmes are asked for in groups (a VALUES block of their IRIs opening 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 
 import pyoxigraph as ox
 
 from coopkg.linkeddata.catalogue import (
+    SHARED_KINDS,
     Alignment,
     Catalogue,
     Commitment,
@@ -41,25 +44,45 @@ async def load(store: Store, directory: Directory | None = None) -> Catalogue:
         _directory_rows(store) if directory is None else _none(),
     )
     listed = _commitments(commitments, alignments)
+    # Read whole, the links are counted from the commitments themselves (every kind per programme).
     if directory is None:
         assert read is not None
         things, labels, programmes = read
-        # Read whole, the links are counted from the commitments themselves: no fourth query.
         directory = _directory(things, labels, programmes, Links.of(listed))
+    else:
+        directory = dataclasses.replace(directory, links=Links.of(listed))
     return Catalogue(listed, {}, {}, directory=directory)
 
 
 async def read_directory(store: Store) -> Directory:
-    """The directory of the whole graph without its commitments (four queries, concurrently)."""
-    read, links = await asyncio.gather(
-        _directory_rows(store), store.select_all(query_text("catalogue-links"))
+    """The directory of the whole graph without its commitments (five queries, concurrently)."""
+    read, links, link_totals = await asyncio.gather(
+        _directory_rows(store),
+        store.select_all(query_text("catalogue-links")),
+        store.select_all(query_text("catalogue-link-totals")),
     )
     counts: dict[tuple[str, str, str], int] = {}
     for row in links:
         kind, thing, programme = _text(row, "link"), _text(row, "thing"), _text(row, "programme")
         if kind and thing and programme:
             counts[kind, thing, programme] = _int(row, "commitments") or 0
-    return _directory(*read, Links(counts))
+    totals: dict[tuple[str, str], int] = {}
+    for row in link_totals:
+        kind, thing = _text(row, "link"), _text(row, "thing")
+        if kind and thing:
+            totals[kind, thing] = _int(row, "commitments") or 0
+    return _directory(*read, Links(counts, totals))
+
+
+async def read_linking_programmes(store: Store, kind: str, things: Sequence[str]) -> frozenset[str]:
+    """The programmes with a commitment that links to one of `things` in this (shared) way."""
+    if kind not in SHARED_KINDS:
+        raise ValueError(f"the directory's links answer this for {kind!r}: no query needed")
+    iris = [thing for thing in things if _is_iri(thing)]  # a value from a request may be no IRI at all
+    groups = [iris[i : i + GROUP] for i in range(0, len(iris), GROUP)]
+    query = query_text(f"catalogue-linking-{kind}")
+    answers = await asyncio.gather(*(store.select_all(opening_values(query, "thing", g)) for g in groups))
+    return frozenset(found for rows in answers for row in rows if (found := _text(row, "programme")))
 
 
 async def read_commitments(store: Store, programmes: Sequence[str]) -> dict[str, list[Commitment]]:
@@ -178,6 +201,14 @@ def _directory(things: list[Row], labels: list[Row], programmes: list[Row], link
         if (programme_iri := _text(row, "programme")) is not None
     }
     return Directory(catalogue_things, dict(rdfs_labels), dict(pref_labels), catalogue_programmes, links)
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _text(row: Row, name: str) -> str | None:

@@ -26,7 +26,6 @@ from coopkg.linkeddata.views import (
     programmes_with_commitments,
     property_rows,
     related_commitments,
-    related_programmes,
     source_span,
     titles,
 )
@@ -63,7 +62,7 @@ async def resource(site: Site, store: Store, address: PageAddress, lang: Lang, i
     description = await describing.describe(store, iri)
     kind = kind_of(description)
     links = (await site.catalogue_of(store, ())).links
-    catalogue = await site.catalogue_of(store, _programmes_shown(description, links, kind))
+    catalogue = await site.catalogue_of(store, await _programmes_shown(site, store, description, links, kind))
     labeller = Labeller(catalogue, lang)
     context = base_context(address, lang, alternates_for=local_href(iri))
     if kind == "commitment" and (commitment := catalogue.commitment(iri)) is not None:
@@ -103,7 +102,9 @@ async def resource(site: Site, store: Store, address: PageAddress, lang: Lang, i
     )
 
 
-def _programmes_shown(description: Description, links: Links, kind: str) -> frozenset[str]:
+async def _programmes_shown(
+    site: Site, store: Store, description: Description, links: Links, kind: str
+) -> frozenset[str]:
     """The programmes whose commitments the page of `description` shows: a commitment's own, the programme
     itself, those of a section, area, framework or agency; none for the rest (party and standing mechanism
     pages choose theirs in coopkg.linkeddata.programme_pages)."""
@@ -111,7 +112,16 @@ def _programmes_shown(description: Description, links: Links, kind: str) -> froz
         return frozenset(description.linked(description.iri, DEF + "programme"))
     if kind == "programme":
         return frozenset({description.iri}) & links.described
-    return related_programmes(links, kind, description.iri)
+    return await related_programmes(site, store, kind, description.iri)
+
+
+async def related_programmes(site: Site, store: Store, kind: str, iri: str) -> frozenset[str]:
+    """The programmes whose commitments `related_commitments` looks at (those it may list)."""
+    if kind == "framework":
+        return await site.programmes_under(store, iri)
+    if kind in ("section", "area", "agency", "goal"):
+        return await site.programmes_linked(store, kind, iri)
+    return frozenset()
 
 
 def _headings(catalogue: Catalogue, iri: str, lang: Lang) -> dict[str, Any]:
@@ -128,8 +138,7 @@ async def goal(site: Site, store: Store, address: PageAddress, lang: Lang, numbe
     if not 1 <= number <= 17:
         raise NotFound(f"{address.path}: SDG goals are numbered 1 to 17, e.g. /sdg/6")
     iri = f"{SDG}{number}"
-    links = (await site.catalogue_of(store, ())).links
-    catalogue = await site.catalogue_of(store, related_programmes(links, "goal", iri))
+    catalogue = await site.catalogue_of(store, await related_programmes(site, store, "goal", iri))
     labeller = Labeller(catalogue, lang)
     commitments = related_commitments(catalogue, "goal", iri)
     by_target: dict[str, list[str]] = defaultdict(list)

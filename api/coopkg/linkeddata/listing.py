@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from coopkg.errors import InvalidParameter
-from coopkg.linkeddata.catalogue import Catalogue, Commitment, Links
+from coopkg.linkeddata.catalogue import Catalogue, Commitment
+from coopkg.linkeddata.site import Site
 from coopkg.linkeddata.svg import GOALS, SDG_COLOURS
 from coopkg.rdf.namespaces import ID, SDG
+from coopkg.store.base import Store
 
 SortKey = Literal["document", "-document", "section", "-section", "goals", "-goals", "relevance"]
 SORT_KEYS: tuple[str, ...] = ("document", "-document", "section", "-section", "goals", "-goals", "relevance")
@@ -60,23 +62,30 @@ def parse_sdg(value: str) -> tuple[int, str | None]:
     return goal, f"{SDG}{goal}.{match[2]}" if match[2] else None
 
 
-def programmes_to_read(links: Links, filters: Filters) -> frozenset[str] | None:
+async def programmes_to_read(site: Site, store: Store, filters: Filters) -> frozenset[str] | None:
     """The programmes whose commitments may pass `filters` (those of the area, section, SDG goal or target,
     framework, or with mechanisms), or None when only all of them will do (no such filter; `q` alone)."""
     scopes: list[frozenset[str]] = []
-    if filters.area:
-        scopes.append(links.programmes("area", resolve_iri("area", filters.area, _AREA_EXAMPLE)))
-    if filters.section:
-        scopes.append(links.programmes("section", resolve_iri("section", filters.section, _SECTION_EXAMPLE)))
-    if filters.sdg:
-        goal, target = parse_sdg(filters.sdg)
+    # Every value is checked before the first read: a bad one is a 422 however the others would be answered.
+    area = resolve_iri("area", filters.area, _AREA_EXAMPLE) if filters.area else None
+    section = resolve_iri("section", filters.section, _SECTION_EXAMPLE) if filters.section else None
+    sdg = parse_sdg(filters.sdg) if filters.sdg else None
+    framework = resolve_iri("framework", filters.framework, _FRAMEWORK_EXAMPLE) if filters.framework else None
+    if area:
+        scopes.append(await site.programmes_linked(store, "area", area))
+    if section:
+        scopes.append(await site.programmes_linked(store, "section", section))
+    if sdg:
+        goal, target = sdg
         scopes.append(
-            links.programmes("target", target) if target else links.programmes("goal", f"{SDG}{goal}")
+            await site.programmes_linked(store, "target", target)
+            if target
+            else await site.programmes_linked(store, "goal", f"{SDG}{goal}")
         )
-    if filters.framework:
-        scopes.append(links.programmes_under(resolve_iri("framework", filters.framework, _FRAMEWORK_EXAMPLE)))
+    if framework:
+        scopes.append(await site.programmes_under(store, framework))
     if filters.mechanism is True:
-        scopes.append(links.linked("mechanism"))
+        scopes.append((await site.catalogue_of(store, ())).links.linked("mechanism"))
     return frozenset.intersection(*scopes) if scopes else None
 
 

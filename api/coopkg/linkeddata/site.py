@@ -64,6 +64,14 @@ class Site:
         """The catalogue with the commitments of `programmes` only (none: labels, facts and counts alone)."""
         return await self.catalogues.of(store, programmes)
 
+    async def programmes_linked(self, store: Store, kind: str, thing: str) -> frozenset[str]:
+        """The programmes with a commitment linked to `thing` this way (an area, an SDG goal, ...)."""
+        return await self.catalogues.programmes_linked(store, kind, (thing,))
+
+    async def programmes_under(self, store: Store, framework: str) -> frozenset[str]:
+        """The programmes with a commitment citing `framework` or aligned to it or one of its parts."""
+        return await self.catalogues.programmes_under(store, framework)
+
     async def whole_catalogue(self, store: Store) -> Catalogue:
         """The catalogue with every commitment: only for what really spans the whole graph."""
         return await self.catalogues.whole(store)

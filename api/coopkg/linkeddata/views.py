@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from coopkg.linkeddata.catalogue import Alignment, Catalogue, Commitment, Links, goal_number
+from coopkg.linkeddata.catalogue import Alignment, Catalogue, Commitment, goal_number
 from coopkg.linkeddata.describe import Description
 from coopkg.linkeddata.i18n import Lang
 from coopkg.linkeddata.svg import SDG_COLOURS, programme_areas, programme_commitments
@@ -299,18 +299,9 @@ def kind_of(description: Description) -> str:
     return "resource"
 
 
-def related_programmes(links: Links, kind: str, iri: str) -> frozenset[str]:
-    """The programmes whose commitments `related_commitments` looks at (those it may list)."""
-    if kind == "framework":
-        return links.programmes_under(iri)
-    if kind in ("section", "area", "agency", "goal"):
-        return links.programmes(kind, iri)
-    return frozenset()
-
-
 def related_commitments(catalogue: Catalogue, kind: str, iri: str) -> list[Commitment]:
     """The commitments a section, area, framework, agency or SDG goal page lists (from a catalogue with the
-    programmes `related_programmes` names)."""
+    programmes `coopkg.linkeddata.html.related_programmes` names)."""
     if kind == "section":
         return [c for c in catalogue.commitments if c.section == iri]
     if kind == "area":

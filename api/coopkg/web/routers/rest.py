@@ -110,7 +110,7 @@ async def commitments(
     if cached is not None:  # the same listing of the same data version
         return Response(cached[0], media_type=media, headers=cached[1])
     filters = listing.Filters(area, section, sdg, framework, mechanism, q)
-    programmes = listing.programmes_to_read((await site_.catalogue_of(store_, ())).links, filters)
+    programmes = await listing.programmes_to_read(site_, store_, filters)
     catalogue = await (
         site_.whole_catalogue(store_) if programmes is None else site_.catalogue_of(store_, programmes)
     )
