@@ -20,8 +20,9 @@ from fastapi.testclient import TestClient
 from virtuoso_server import VirtuosoServer, loaded_virtuoso
 
 from coopkg.errors import BadGateway
-from coopkg.search.documents import Document, query_text, read_documents, with_values
+from coopkg.search.documents import Document, query_text, read_documents
 from coopkg.settings import Settings
+from coopkg.sparql.text import opening_values
 from coopkg.store.inprocess import InProcessStore
 from coopkg.store.remote import RemoteStore
 from coopkg.web.app import create_app
@@ -46,7 +47,7 @@ def test_a_group_of_programmes_keeps_only_their_rows(remote_url: str, name: str)
     async def rows(programmes: list[str]) -> int:
         store = RemoteStore(remote_url, timeout=10.0, max_rows=100_000)
         try:
-            return len((await store.select(with_values(query_text(name), programmes))).rows)
+            return len((await store.select(opening_values(query_text(name), "programme", programmes))).rows)
         finally:
             await store.aclose()
 

@@ -188,11 +188,12 @@ def test_a_build_that_fails_leaves_no_file_behind(shipped_store: ox.Store, tmp_p
 def test_the_programmes_block_opens_the_where_group_and_no_search_query_opens_with_a_union() -> None:
     """Opening: Oxigraph starts from the block there (a closing one it joins after evaluating the whole
     group: minutes per group at 10M triples); Virtuoso ignores a block followed directly by a UNION."""
-    from coopkg.search.documents import query_text, with_values
+    from coopkg.search.documents import query_text
     from coopkg.sparql.lexer import tokens
+    from coopkg.sparql.text import opening_values
 
     query = 'SELECT ?x WHERE { ?x ?p "{" . { ?x ?q ?y } UNION { ?x ?r ?y } } ORDER BY ?x'
-    bound = with_values(query, [P + "a", P + "b"])
+    bound = opening_values(query, "programme", [P + "a", P + "b"])
     assert bound == (
         f'SELECT ?x WHERE {{ VALUES ?programme {{ <{P}a> <{P}b> }}\n ?x ?p "{{" . {{ ?x ?q ?y }} UNION '
         "{ ?x ?r ?y } } ORDER BY ?x"

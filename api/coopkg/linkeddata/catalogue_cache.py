@@ -75,9 +75,10 @@ class CatalogueCache:
     async def of(self, store: Store, programmes: Iterable[str]) -> Catalogue:
         """A catalogue with the commitments of `programmes` (and the whole graph's directory)."""
         wanted = sorted(set(programmes))
-        directory = await self.directory(store)
+        self._current(store)  # drops what an older data version left, the whole catalogue too
         if self._whole is not None or len(wanted) > self._limit:
-            return await self.whole(store)
+            return await self.whole(store)  # which reads the directory with it when there is none yet
+        directory = await self.directory(store)
         version = self._current(store)
         found: Slices = {p: self._slices[p] for p in wanted if p in self._slices}
         for programme in found:

@@ -43,7 +43,7 @@ _KIND_WORD = {"section": "section", "area": "area", "framework": "framework", "a
 
 async def home(site: Site, store: Store, address: PageAddress, lang: Lang) -> str:
     """The home page of a graph that describes one programme (or none): that programme in full."""
-    described = (await site.catalogue_of(store, ())).links.described
+    described = (await site.directory_catalogue(store)).links.described
     catalogue = await site.catalogue_of(store, described)
     programmes = [
         {
@@ -61,7 +61,7 @@ async def resource(site: Site, store: Store, address: PageAddress, lang: Lang, i
     document, or (for everything else) a table of its properties."""
     description = await describing.describe(store, iri)
     kind = kind_of(description)
-    links = (await site.catalogue_of(store, ())).links
+    links = (await site.directory_catalogue(store)).links
     catalogue = await site.catalogue_of(store, await _programmes_shown(site, store, description, links, kind))
     labeller = Labeller(catalogue, lang)
     context = base_context(address, lang, alternates_for=local_href(iri))
@@ -173,7 +173,7 @@ def _target_key(item: tuple[str, list[str]]) -> tuple[int, ...]:
 
 
 async def mechanisms(site: Site, store: Store, address: PageAddress, lang: Lang) -> str:
-    links = (await site.catalogue_of(store, ())).links
+    links = (await site.directory_catalogue(store)).links
     catalogue = await site.catalogue_of(store, links.linked("mechanism"))
     labeller = Labeller(catalogue, lang)
     context = base_context(address, lang)
@@ -201,7 +201,7 @@ async def source(
     description_context: dict[str, Any] | None = None,
 ) -> str:
     """The source text of a programme, with `?start=&end=` (code point offsets) highlighted."""
-    catalogue = await site.catalogue_of(store, ())
+    catalogue = await site.directory_catalogue(store)
     programme = next((p for p in catalogue.programmes.values() if p.document == iri), None)
     text = await site.source_text(programme.file if programme else None)
     if text is None:
@@ -251,7 +251,7 @@ def _offsets(address: PageAddress, length: int) -> tuple[int | None, int | None]
 
 async def ontology(site: Site, store: Store, address: PageAddress, lang: Lang) -> str:
     description = await describing.ontology(store)
-    catalogue = await site.catalogue_of(store, ())
+    catalogue = await site.directory_catalogue(store)
     labeller = Labeller(catalogue, lang)
     words = base_context(address, lang)["t"]
     by_subject: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
@@ -422,7 +422,7 @@ async def query_page(
             result_view = {
                 "title": named.title,
                 "variables": result.variables,
-                "rows": result_cells(result, Labeller(await site.catalogue_of(store, ()), lang)),
+                "rows": result_cells(result, Labeller(await site.directory_catalogue(store), lang)),
                 "truncated": result.truncated,
                 "boolean": None,
                 "downloads": _downloads(inline_values(named.text, bind(named, values)), "select"),
@@ -443,7 +443,7 @@ async def query_page(
                 result_view = {
                     "title": None,
                     "variables": outcome.variables,
-                    "rows": result_cells(outcome, Labeller(await site.catalogue_of(store, ()), lang)),
+                    "rows": result_cells(outcome, Labeller(await site.directory_catalogue(store), lang)),
                     "truncated": outcome.truncated,
                     "boolean": None,
                 }

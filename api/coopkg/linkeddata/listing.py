@@ -85,7 +85,7 @@ async def programmes_to_read(site: Site, store: Store, filters: Filters) -> froz
     if framework:
         scopes.append(await site.programmes_under(store, framework))
     if filters.mechanism is True:
-        scopes.append((await site.catalogue_of(store, ())).links.linked("mechanism"))
+        scopes.append((await site.directory_catalogue(store)).links.linked("mechanism"))
     return frozenset.intersection(*scopes) if scopes else None
 
 

@@ -26,11 +26,11 @@ from coopkg.store.base import Store
 
 async def has_several_programmes(site: Site, store: Store) -> bool:
     """True when the home page should be the programmes index."""
-    return len(described_programmes(await site.catalogue_of(store, ()))) > 1
+    return len(described_programmes(await site.directory_catalogue(store))) > 1
 
 
 async def index(site: Site, store: Store, context: dict[str, Any], lang: Lang) -> str:
-    catalogue = await site.catalogue_of(store, ())  # the summaries are counted from the links
+    catalogue = await site.directory_catalogue(store)  # the summaries are counted from the links
     summaries = programme_summaries(catalogue, lang)
     return site.render("programmes.html", context | {"programmes": summaries})
 
@@ -39,7 +39,7 @@ async def party(
     site: Site, store: Store, context: dict[str, Any], lang: Lang, description: Description
 ) -> str:
     """A party and the programmes it agreed, each with all its commitments."""
-    agreed = party_programmes(await site.catalogue_of(store, ()), description.iri)
+    agreed = party_programmes(await site.directory_catalogue(store), description.iri)
     catalogue = await site.catalogue_of(store, agreed)
     view = party_view(catalogue, description.iri, lang)
     rows = property_rows(description, Labeller(catalogue, lang))
@@ -52,7 +52,7 @@ async def standing_mechanism(
     site: Site, store: Store, context: dict[str, Any], lang: Lang, description: Description
 ) -> str:
     """A standing mechanism and the programmes that hold it, each with the commitments that do."""
-    links = (await site.catalogue_of(store, ())).links
+    links = (await site.directory_catalogue(store)).links
     catalogue = await site.catalogue_of(store, links.programmes("standing", description.iri))
     view = standing_mechanism_view(catalogue, description.iri, lang)
     rows = property_rows(description, Labeller(catalogue, lang))
@@ -62,7 +62,7 @@ async def standing_mechanism(
 
 
 async def compare(site: Site, store: Store, context: dict[str, Any], lang: Lang, a: str, b: str) -> str:
-    directory = await site.catalogue_of(store, ())
+    directory = await site.directory_catalogue(store)
     left, right = programme_iri(a, directory), programme_iri(b, directory)
     catalogue = await site.catalogue_of(store, (left, right))
     key = (left, right, lang)

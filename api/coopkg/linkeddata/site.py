@@ -64,6 +64,11 @@ class Site:
         """The catalogue with the commitments of `programmes` only (none: labels, facts and counts alone)."""
         return await self.catalogues.of(store, programmes)
 
+    async def directory_catalogue(self, store: Store) -> Catalogue:
+        """The catalogue of no programme's commitments: the whole graph's things, labels, programmes' facts
+        and counts of links alone (what lists and counts across programmes need)."""
+        return await self.catalogues.of(store, ())
+
     async def programmes_linked(self, store: Store, kind: str, thing: str) -> frozenset[str]:
         """The programmes with a commitment linked to `thing` this way (an area, an SDG goal, ...)."""
         return await self.catalogues.programmes_linked(store, kind, (thing,))

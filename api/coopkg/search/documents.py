@@ -89,22 +89,17 @@ def goal_of(iri: str) -> int | None:
     return number if 1 <= number <= 17 else None
 
 
-def with_values(query: str, programmes: Sequence[str]) -> str:
-    """`query` with `VALUES ?programme { ... }` opening its WHERE group (sparql.text.opening_values)."""
-    return opening_values(query, "programme", programmes)
-
-
 async def _per_programme(store: Store, query: str, programmes: Sequence[str]) -> list[Row]:
     """Rows of a programme-scoped `query` for all `programmes`, asked in groups small enough not to be cut."""
     limit = asyncio.Semaphore(_CONCURRENT)
 
     async def ask(group: Sequence[str]) -> list[Row]:
         async with limit:
-            result = await store.select(with_values(query, group))
+            result = await store.select(opening_values(query, "programme", group))
         if not result.truncated:
             return result.rows
         if len(group) == 1:
-            return await store.select_all(with_values(query, group))
+            return await store.select_all(opening_values(query, "programme", group))
         middle = len(group) // 2
         halves = await asyncio.gather(ask(group[:middle]), ask(group[middle:]))
         return halves[0] + halves[1]

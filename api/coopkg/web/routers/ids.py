@@ -242,7 +242,7 @@ async def thing(path: str, request: Request, site_: SiteDep, store_: StoreDep) -
 
 async def _source_text(site_: Site, store_: Store, document: str) -> Response:
     """A programme's source text file exactly as the offsets count it (`text/plain`)."""
-    catalogue = await site_.catalogue_of(store_, ())  # the programmes' facts only
+    catalogue = await site_.directory_catalogue(store_)  # the programmes' facts only
     programme = next((p for p in catalogue.programmes.values() if p.document == document), None)
     text = await site_.source_text(programme.file if programme else None)
     if text is None:

@@ -181,7 +181,7 @@ async def commitment(key: str, request: Request, site_: SiteDep, store_: StoreDe
 
 def _entity_route(path: str, kind: str, summary: str) -> None:
     async def endpoint(site_: SiteDep, store_: StoreDep) -> Response:
-        return _json(listing.entities(await site_.catalogue_of(store_, ()), kind))
+        return _json(listing.entities(await site_.directory_catalogue(store_), kind))
 
     example = [{"id": f"{ID}…", "label": {"zh": "…", "en": "…"}, "commitments": 5}]
     router.add_api_route(
@@ -218,7 +218,7 @@ _entity_route("/agencies", "agency", "Agencies the commitments name, with counts
     },
 )
 async def sdg_goals(site_: SiteDep, store_: StoreDep) -> Response:
-    return _json(listing.goals(await site_.catalogue_of(store_, ())))
+    return _json(listing.goals(await site_.directory_catalogue(store_)))
 
 
 # ---- named queries ----------------------------------------------------------------------------------------
