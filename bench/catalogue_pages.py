@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "remote"))  # the Virtuoso helper
 from virtuoso_server import VirtuosoServer
 
+from procs import measuring_alone
 from remote_store import OUT, ROOT, start_gateway, virtuoso_on  # bench/ is a folder of scripts, not a package
 
 FIRST = """SELECT ?programme ?commitment WHERE {
@@ -85,6 +86,7 @@ def main() -> None:
     parser.add_argument("--triples", default="1M")
     parser.add_argument("--code", help="another checkout's api/ folder, measured after this one")
     options = parser.parse_args()
+    measuring_alone(OUT)
     work = OUT / "catalogue-pages" / options.triples
     virtuoso, data = virtuoso_on(options.triples, work)
     try:

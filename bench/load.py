@@ -44,7 +44,7 @@ from typing import Any
 
 import httpx
 
-from procs import Server, free_port, http_get, memory_of, process_tree
+from procs import Server, free_port, http_get, measuring_alone, memory_of, process_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench/out/load"
@@ -387,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--fairness", default="on,off", help="noisy: on (shipped defaults), off, or both")
     args = parser.parse_args(argv)
+    measuring_alone(OUT.parent)
     args.fairness = [value.strip() == "on" for value in args.fairness.split(",")]
     soak = args.mode == "soak"
     args.workers = [int(w) for w in (args.workers or ("1,2" if args.mode == "load" else "2")).split(",")]

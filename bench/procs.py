@@ -7,10 +7,12 @@ is called from `finally` blocks and escalates SIGTERM -> SIGKILL after a grace p
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -20,6 +22,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+_held_locks: list[object] = []  # the open lock files of this process, kept until it exits
+
+
+def measuring_alone(folder: Path) -> None:
+    """Exits with a message when another benchmark is measuring on this machine (it holds `folder`'s lock).
+
+    Two benchmarks at once share the cores and disturb each other's figures, and two that use the same work
+    folder overwrite each other's stores. The lock (flock on `folder/.measuring.lock`) is held until this
+    process exits, however it exits.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / ".measuring.lock"
+    handle = path.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "unknown"
+        handle.close()
+        raise SystemExit(
+            f"another benchmark is measuring on this machine ({holder}): its figures and this run's would "
+            "disturb each other; wait until it ends (or stop it) and run this again"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}: {' '.join(sys.argv)}\n")
+    handle.flush()
+    _held_locks.append(handle)
 
 
 def free_port() -> int:

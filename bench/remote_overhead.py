@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "remote"))  # the Virtuoso helper
 
 import workloads  # bench/ is a folder of scripts, not a package
+from procs import measuring_alone
 from remote_store import OUT, ROOT, start_gateway, virtuoso_on
 
 JSON = "application/sparql-results+json"
@@ -105,6 +106,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--seconds", type=float, default=10.0)
     options = parser.parse_args()
+    measuring_alone(OUT)
     work = OUT / "remote-overhead" / options.triples
     virtuoso, data = virtuoso_on(options.triples, work)
     gateway: subprocess.Popen[bytes] | None = None

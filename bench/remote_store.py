@@ -49,6 +49,7 @@ from virtuoso_server import VirtuosoServer, free_port, virtuoso_binaries
 import named as named_queries  # bench/ is a folder of scripts, not a package
 import servers
 import workloads
+from procs import measuring_alone
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -202,6 +203,7 @@ def main() -> None:
         help="the embedded gateway on its on-disk store (COOPKG_STORE_DIR), as for a graph beyond memory",
     )
     options = parser.parse_args()
+    measuring_alone(OUT)
     binaries = virtuoso_binaries()
     if binaries is None:
         raise SystemExit("Virtuoso is not installed: apt-get install virtuoso-opensource")

@@ -425,6 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--extras", action="store_true", help="also the start-up and validation comparisons")
     args = parser.parse_args(argv)
+    procs.measuring_alone(OUT)
     # SIGTERM (timeout, kill) unwinds like Ctrl-C, so the finally blocks stop every server we started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.servers = [s.strip() for s in args.servers.split(",") if s.strip()]

@@ -314,3 +314,33 @@ def test_the_in_memory_oxigraph_server_is_loaded_over_http(tmp_path: Path) -> No
     assert loaded["status"] in (200, 201, 204)
     assert loaded["seconds"] >= 0
     assert loaded["listen_s"] > 0
+
+
+@pytest.mark.usefixtures("bench")
+def test_a_second_benchmark_refuses_to_measure_while_one_is_running(tmp_path: Path) -> None:
+    import subprocess
+
+    import procs
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; sys.path.insert(0, sys.argv[1]); import procs; "
+            "procs.measuring_alone(__import__('pathlib').Path(sys.argv[2])); print('holding', flush=True); "
+            "time.sleep(60)",
+            str(ROOT / "bench"),
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "holding"
+        with pytest.raises(SystemExit, match=rf"another benchmark is measuring .*pid {holder.pid}"):
+            procs.measuring_alone(tmp_path)
+    finally:
+        holder.kill()
+        holder.wait()
+    procs.measuring_alone(tmp_path)  # free again once the other has ended
