@@ -90,7 +90,8 @@ from coopkg.store.remote_json import (
     ask_document,
     standard_document,
 )
-from coopkg.store.results import INLINE_PARSE, N_TRIPLES, RESULTS_JSON, TSV
+from coopkg.store.remote_xml import XmlResultsBody
+from coopkg.store.results import INLINE_PARSE, N_TRIPLES, RESULTS_JSON, RESULTS_XML, TSV
 
 if TYPE_CHECKING:
     from coopkg.settings import Settings
@@ -150,14 +151,16 @@ def public_url(url: str) -> str:
 
 @dataclass(frozen=True)
 class _Fetched:
-    """What came back from the store, cut at the row limit: the lines of a TSV / N-Triples body, or a
-    standard SPARQL JSON document (SELECT from a JSON store, every ASK) normalised by `remote_json`."""
+    """What came back from the store, cut at the row limit: the lines of a TSV / N-Triples body, a
+    standard SPARQL JSON document (SELECT from a JSON store, every ASK) normalised by `remote_json`, or a
+    SPARQL XML document (a whole read from a store that writes XML faster; `remote_xml`)."""
 
     lines: list[str]
     truncated: bool
     document: bytes | None = None
     # The solutions already in the client's format (remote_json.standard_document), when it made them.
     answer: bytes | None = None
+    xml: bytes | None = None
 
 
 class RemoteStore:
@@ -243,7 +246,9 @@ class RemoteStore:
         `MaxSortedTopRows`), and one answer of a few MB is what the store serves fastest."""
         expect_kind(query, "select")
         await self._refresh_version()
-        fetched = await self._fetch(query, None, "select", max(self.timeout, WHOLE_TIMEOUT), WHOLE_ROWS)
+        fetched = await self._fetch(
+            query, None, "select", max(self.timeout, WHOLE_TIMEOUT), WHOLE_ROWS, whole=True
+        )
         if fetched.truncated:
             raise BadGateway(
                 f"The SPARQL store {self.public_url} cut an answer the gateway needs whole at its own row "
@@ -295,7 +300,7 @@ class RemoteStore:
         return QueryResponse(info.kind, request.media_type, _chunks(body), fetched.truncated, whole=whole)
 
     async def quads(self) -> list[ox.Quad]:
-        fetched = await self._fetch(_QUADS_QUERY, None, "select", WHOLE_TIMEOUT, WHOLE_ROWS)
+        fetched = await self._fetch(_QUADS_QUERY, None, "select", WHOLE_TIMEOUT, WHOLE_ROWS, whole=True)
         return await anyio.to_thread.run_sync(_parse_quads, fetched, self.public_url)
 
     async def health(self) -> bool:
@@ -353,18 +358,23 @@ class RemoteStore:
         limit: int | None = None,
         *,
         answer_format: ox.QueryResultsFormat | None = None,
+        whole: bool = False,
     ) -> _Fetched:
         """Send the query, read the answer up to the row limit; every failure becomes a domain error. A
-        SELECT answer may come back already in `answer_format` too (the client's, given by `execute`)."""
+        SELECT answer may come back already in `answer_format` too (the client's, given by `execute`).
+        `whole`: one of the gateway's own whole reads (the engine may have a faster format for them)."""
         deadline = timeout or self.timeout
         try:
             with anyio.fail_after(deadline):
                 engine = self._engine or await self._recognise(deadline)
-                async with self._post(engine, query, dataset, kind, deadline) as response:
+                accept = engine.transfer_format(kind, whole=whole)
+                async with self._post(engine, query, dataset, accept, deadline) as response:
                     if kind == "ask":
                         body = await _read_limited(response, _ASK_BODY_LIMIT, self.public_url)
                         return _Fetched([body], False)
-                    if kind == "select" and engine.select_format == RESULTS_JSON:
+                    if kind == "select" and accept == RESULTS_XML:
+                        fetched = await _read_xml_rows(response, limit or self.max_rows)
+                    elif kind == "select" and accept == RESULTS_JSON:
                         fetched = await _read_json_rows(
                             response, limit or self.max_rows, self.public_url, answer_format
                         )
@@ -405,7 +415,7 @@ class RemoteStore:
 
     @asynccontextmanager
     async def _post(
-        self, engine: Engine, query: str, dataset: Dataset | None, kind: QueryKind, deadline: float
+        self, engine: Engine, query: str, dataset: Dataset | None, accept: str, deadline: float
     ) -> AsyncIterator[StoreResponse]:
         # A form POST carries queries of any length and is accepted by every SPARQL 1.1 endpoint.
         form = [("query", query)]
@@ -414,7 +424,6 @@ class RemoteStore:
             form += [("named-graph-uri", iri) for iri in dataset.named_graphs]
         if engine.timeout_parameter:  # the store stops the query itself (and flags what it sends then)
             form.append(("timeout", str(max(1, int(deadline * 1000)))))
-        accept = engine.transfer_format(kind)
         # The connection's own timeouts, a backstop behind the anyio deadline, follow this query's deadline
         # (the gateway's own whole reads may take longer than a client's query).
         async with self._connection.post(form, accept, deadline) as response:
@@ -503,6 +512,15 @@ async def _read_json_rows(
     return _Fetched([], reader.truncated, reader.document())
 
 
+async def _read_xml_rows(response: StoreResponse, limit: int) -> _Fetched:
+    """A SPARQL XML SELECT answer up to `limit` solutions (a whole read: past it, `truncated`)."""
+    body = XmlResultsBody(limit)
+    async for chunk in response.chunks():
+        if body.feed(chunk):
+            break  # closing the connection stops the store sending
+    return _Fetched([], body.truncated, xml=body.document())
+
+
 async def _read_lines(response: StoreResponse, kind: QueryKind, limit: int, where: str) -> _Fetched:
     """Lines of up to `limit` rows (plus the TSV header); an early return closes the connection."""
     lines: list[str] = []
@@ -561,6 +579,8 @@ def _fingerprint(triples: Sequence[ox.Triple]) -> str:
 
 
 def _size(fetched: _Fetched) -> int:
+    if fetched.xml is not None:
+        return len(fetched.xml)
     return len(fetched.document) if fetched.document is not None else sum(map(len, fetched.lines))
 
 
@@ -581,7 +601,12 @@ async def _chunks(body: bytes) -> AsyncIterator[bytes]:
 
 
 def _solutions(fetched: _Fetched, where: str) -> ox.QuerySolutions:
-    if fetched.document is not None:
+    if fetched.xml is not None:
+        try:
+            parsed = ox.parse_query_results(fetched.xml, format=ox.QueryResultsFormat.XML)
+        except SyntaxError as error:
+            raise BadGateway(f"The SPARQL store {where} sent malformed XML results: {error}") from None
+    elif fetched.document is not None:
         name = "JSON"
         try:
             parsed = ox.parse_query_results(fetched.document, format=ox.QueryResultsFormat.JSON)
@@ -608,7 +633,7 @@ def _solutions(fetched: _Fetched, where: str) -> ox.QuerySolutions:
 
 def _parse_rows(fetched: _Fetched, where: str) -> tuple[list[str], list[Row]]:
     solutions = _solutions(fetched, where)
-    name = "TSV" if fetched.document is None else "JSON"
+    name = "XML" if fetched.xml is not None else "TSV" if fetched.document is None else "JSON"
     try:
         variables = [variable.value for variable in solutions.variables]
         rows: list[Row] = []

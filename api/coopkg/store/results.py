@@ -19,6 +19,7 @@ from coopkg.store.base import WHOLE_TIMEOUT, QueryRequest, QueryResponse, Row, S
 TSV = "text/tab-separated-values"
 N_TRIPLES = "application/n-triples"
 RESULTS_JSON = "application/sparql-results+json"
+RESULTS_XML = "application/sparql-results+xml"
 TRANSFER_FORMAT: dict[QueryKind, str] = {"select": TSV, "ask": RESULTS_JSON, "graph": N_TRIPLES}
 # Answers up to this size are parsed on the event loop (well under a millisecond); bigger ones in a thread.
 INLINE_PARSE = 64 * 1024
