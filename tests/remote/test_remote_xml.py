@@ -127,3 +127,16 @@ def test_edge_space_survives_and_nothing_outside_literals_changes() -> None:
     assert solution["a"] == ox.Literal("\t\r\n 合作 \r\n", language="zh")
     assert solution["b"] == ox.Literal("")
     assert solution["c"] == ox.Literal("\n")
+
+
+def test_virtuosos_partial_answer_with_http_500_is_recognised_in_xml_too() -> None:
+    """At MaxQueryExecutionTime Virtuoso sends the rows found so far with HTTP 500 (recorded in JSON as
+    partial-timeout.http); a whole read asks for XML, so the same answer in XML must read as a timeout."""
+    from coopkg.store.remote_engines import classify_error
+
+    status, _, body = recorded("select-bnodes-xml")
+    found = classify_error(body.decode("utf-8"))
+    assert status == 200
+    assert found is not None
+    assert found.kind == "timeout"
+    assert classify_error("<html><body>Internal error</body></html>") is None
