@@ -13,7 +13,7 @@ import pytest
 from coopkg.search.documents import read_documents
 from coopkg.search.index import SearchIndex, SearchQuery
 from coopkg.search.service import SearchService
-from coopkg.store.base import SelectResult, Term
+from coopkg.store.base import Row, SelectResult, Term
 from coopkg.store.inprocess import InProcessStore
 
 P = "https://w3id.org/coopkg/id/programme/cn-dk-green-2023-2026/"
@@ -31,6 +31,10 @@ class CountingStore(InProcessStore):
     ) -> SelectResult:
         self.selects += 1
         return await super().select(query, bindings, timeout=timeout)
+
+    async def select_all(self, query: str) -> list[Row]:
+        self.selects += 1
+        return await super().select_all(query)
 
     def change_version(self, version: str) -> None:
         self._version = version
@@ -144,7 +148,7 @@ def test_documents_read_a_programme_at_a_time_are_the_documents_read_at_once(
         async for batch in documents.document_batches(store):
             batches.append(batch)
 
-    monkeypatch.setattr(documents, "_FIRST_GROUP", 1)
+    monkeypatch.setattr(documents, "_GROUP", 1)
     asyncio.run(read())
     programmes = {iri for iri, kind, *_ in together if kind == "programme"}
     assert len(programmes) >= 3
