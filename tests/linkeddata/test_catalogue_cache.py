@@ -219,11 +219,21 @@ def test_the_programmes_under_a_framework_include_those_aligned_to_its_articles(
     assert run_async(cache.programmes_under(store, framework)) == expected
 
 
-def test_a_value_that_is_no_iri_links_no_programme(invented_store: ox.Store, run_async: Runner[Any]) -> None:
-    cache = CatalogueCache()
-    store = RecordingStore(invented_store, "v1")
-    assert run_async(cache.programmes_linked(store, "framework", ["http://example.org/a b"])) == frozenset()
-    assert run_async(cache.programmes_under(store, "http://example.org/<x>")) == frozenset()
+def test_a_filter_value_that_is_no_iri_is_refused_before_the_store_is_asked() -> None:
+    """Filter values become RDF terms of the linking queries: one that is no IRI is a 422 saying so."""
+    from fastapi.testclient import TestClient
+
+    from coopkg.settings import Settings
+    from coopkg.web.app import create_app
+
+    with TestClient(create_app(Settings())) as client:
+        for params in (
+            {"framework": "http://example.org/a b"},
+            {"sdg": "6", "area": "http://example.org/<x>"},
+        ):
+            answer = client.get("/api/commitments", params=params)
+            assert answer.status_code == 422, answer.text
+            assert "is not an IRI" in answer.json()["detail"]
 
 
 def test_once_every_commitment_is_read_no_question_is_asked_for_shared_links(

@@ -78,8 +78,7 @@ async def read_linking_programmes(store: Store, kind: str, things: Sequence[str]
     """The programmes with a commitment that links to one of `things` in this (shared) way."""
     if kind not in SHARED_KINDS:
         raise ValueError(f"the directory's links answer this for {kind!r}: no query needed")
-    iris = [thing for thing in things if _is_iri(thing)]  # a value from a request may be no IRI at all
-    groups = [iris[i : i + GROUP] for i in range(0, len(iris), GROUP)]
+    groups = [things[i : i + GROUP] for i in range(0, len(things), GROUP)]
     query = query_text(f"catalogue-linking-{kind}")
     answers = await asyncio.gather(*(store.select_all(opening_values(query, "thing", g)) for g in groups))
     return frozenset(found for rows in answers for row in rows if (found := _text(row, "programme")))
@@ -201,14 +200,6 @@ def _directory(things: list[Row], labels: list[Row], programmes: list[Row], link
         if (programme_iri := _text(row, "programme")) is not None
     }
     return Directory(catalogue_things, dict(rdfs_labels), dict(pref_labels), catalogue_programmes, links)
-
-
-def _is_iri(text: str) -> bool:
-    try:
-        ox.NamedNode(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _text(row: Row, name: str) -> str | None:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import pyoxigraph as ox
+
 from coopkg.errors import InvalidParameter
 from coopkg.linkeddata.catalogue import Catalogue, Commitment
 from coopkg.linkeddata.site import Site
@@ -42,11 +44,13 @@ class Filters:
 def resolve_iri(name: str, value: str, prefix: str) -> str:
     """A full IRI, or an id relative to `https://w3id.org/coopkg/id/` (`programme/.../area/1`)."""
     value = value.strip()
-    if value.startswith(("http://", "https://")):
-        return value
-    if not value or any(ch in value for ch in ' <>"{}|^`\\'):
-        raise InvalidParameter(f"parameter '{name}' is not an IRI or an id like {prefix}: got {value!r}")
-    return ID + value.lstrip("/")
+    iri = value if value.startswith(("http://", "https://")) else ID + value.lstrip("/")
+    if value and not any(ch in value for ch in ' <>"{}|^`\\'):
+        try:  # the value is asked of the store as an RDF term: it must be a valid IRI
+            return ox.NamedNode(iri).value
+        except ValueError:
+            pass
+    raise InvalidParameter(f"parameter '{name}' is not an IRI or an id like {prefix}: got {value!r}")
 
 
 def parse_sdg(value: str) -> tuple[int, str | None]:

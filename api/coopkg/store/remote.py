@@ -162,6 +162,10 @@ class _Fetched:
     answer: bytes | None = None
     xml: bytes | None = None
 
+    @property
+    def format_name(self) -> str:
+        return "XML" if self.xml is not None else "JSON" if self.document is not None else "TSV"
+
 
 class RemoteStore:
     """The Store protocol (api/coopkg/store/base.py) over the SPARQL 1.1 Protocol."""
@@ -601,26 +605,21 @@ async def _chunks(body: bytes) -> AsyncIterator[bytes]:
 
 
 def _solutions(fetched: _Fetched, where: str) -> ox.QuerySolutions:
+    body: str | bytes
     if fetched.xml is not None:
-        try:
-            parsed = ox.parse_query_results(fetched.xml, format=ox.QueryResultsFormat.XML)
-        except SyntaxError as error:
-            raise BadGateway(f"The SPARQL store {where} sent malformed XML results: {error}") from None
+        body, results_format = fetched.xml, ox.QueryResultsFormat.XML
     elif fetched.document is not None:
-        name = "JSON"
-        try:
-            parsed = ox.parse_query_results(fetched.document, format=ox.QueryResultsFormat.JSON)
-        except SyntaxError as error:
-            raise BadGateway(f"The SPARQL store {where} sent malformed JSON results: {error}") from None
+        body, results_format = fetched.document, ox.QueryResultsFormat.JSON
     else:
-        name = "TSV"
         if not fetched.lines:
             raise BadGateway(f"The SPARQL store {where} sent an empty SELECT answer (no TSV header).")
-        try:
-            text = "\n".join(fetched.lines) + "\n"
-            parsed = ox.parse_query_results(text, format=ox.QueryResultsFormat.TSV)
-        except SyntaxError as error:
-            raise BadGateway(f"The SPARQL store {where} sent malformed {name} results: {error}") from None
+        body, results_format = "\n".join(fetched.lines) + "\n", ox.QueryResultsFormat.TSV
+    try:
+        parsed = ox.parse_query_results(body, format=results_format)
+    except SyntaxError as error:
+        raise BadGateway(
+            f"The SPARQL store {where} sent malformed {fetched.format_name} results: {error}"
+        ) from None
     if isinstance(parsed, ox.QuerySolutions):
         return parsed
     del parsed
@@ -633,7 +632,7 @@ def _solutions(fetched: _Fetched, where: str) -> ox.QuerySolutions:
 
 def _parse_rows(fetched: _Fetched, where: str) -> tuple[list[str], list[Row]]:
     solutions = _solutions(fetched, where)
-    name = "XML" if fetched.xml is not None else "TSV" if fetched.document is None else "JSON"
+    name = fetched.format_name
     try:
         variables = [variable.value for variable in solutions.variables]
         rows: list[Row] = []
